@@ -1,0 +1,273 @@
+"""Geocoding and distance: the only module that knows about places and coordinates.
+
+Offline by default: ZIP codes, ZIP+4, "City, ST" and "lat,lng" resolve from the `zipcodes`
+package (data from GeoNames, CC BY 4.0), so the app never needs the network. Street addresses
+use an online geocoder through geopy only when settings name one (GEOCODER=nominatim, ...),
+with a user agent, geopy's RateLimiter and a cache.
+
+Distances are great-circle miles on a sphere of radius 3958.8 mi, computed in SQL with a
+bounding-box prefilter on the indexed (latitude, longitude) pair: strategy S1 of
+../shared/notes/geo-search.md, identical on SQLite and PostgreSQL.
+"""
+
+import difflib
+import hashlib
+import logging
+import math
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import F, FloatField, Value
+from django.db.models.functions import ASin, Cos, Least, Power, Radians, Sin, Sqrt
+
+from clinics.validators import US_STATES
+
+logger = logging.getLogger(__name__)
+
+EARTH_RADIUS_MILES = 3958.8
+
+ZIP_RE = re.compile(r"^(\d{5})(?:-?\d{4})?$")
+LAT_LNG_RE = re.compile(r"^\s*([-+]?\d{1,2}(?:\.\d+)?)\s*,\s*([-+]?\d{1,3}(?:\.\d+)?)\s*$")
+CITY_STATE_RE = re.compile(r"^(?P<city>[^,]+?)(?:,\s*|\s+)(?P<state>[A-Za-z]{2})$")
+
+
+class PlaceNotFound(Exception):
+    """The text does not name a place we can find; `suggestions` may offer close matches."""
+
+    def __init__(self, message, suggestions=()):
+        super().__init__(message)
+        self.message = message
+        self.suggestions = list(suggestions)
+
+
+@dataclass(frozen=True)
+class Place:
+    """A resolved search origin."""
+
+    query: str
+    label: str
+    latitude: float
+    longitude: float
+    kind: str = field(default="zip", compare=False)  # zip, city, coordinates, address
+
+
+# Offline data ---------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def zip_index():
+    """ZIP -> (latitude, longitude, city, state), without the entries that have 0,0."""
+    import zipcodes
+
+    index = {}
+    for row in zipcodes.list_all():
+        lat, lng = float(row["lat"]), float(row["long"])
+        if lat == 0 and lng == 0:
+            continue
+        index[row["zip_code"]] = (lat, lng, row["city"], row["state"])
+    return index
+
+
+def normalise_city(name):
+    """Lower-case, without punctuation, with "St."/"Ft."/"Mt." spelled out."""
+    name = name.lower().replace(".", " ").replace("'", "").replace("-", " ")
+    words = name.split()
+    spelled = {"st": "saint", "ste": "sainte", "ft": "fort", "mt": "mount"}
+    if words:
+        words[0] = spelled.get(words[0], words[0])
+    return " ".join(words)
+
+
+@lru_cache(maxsize=1)
+def city_index():
+    """(normalised city, state) -> (mean latitude, mean longitude, USPS city name)."""
+    sums = {}
+    for lat, lng, city, state in zip_index().values():
+        key = (normalise_city(city), state)
+        total = sums.setdefault(key, [0.0, 0.0, 0, city])
+        total[0] += lat
+        total[1] += lng
+        total[2] += 1
+    return {key: (s[0] / s[2], s[1] / s[2], s[3]) for key, s in sums.items()}
+
+
+def zip_centroid(postal_code):
+    """(latitude, longitude) of a ZIP or ZIP+4, or None when unknown."""
+    match = ZIP_RE.match((postal_code or "").strip())
+    if not match:
+        return None
+    entry = zip_index().get(match.group(1))
+    return (entry[0], entry[1]) if entry else None
+
+
+# Resolving a search origin -------------------------------------------------------------
+
+
+def resolve(query):
+    """Turn what a patient typed into a Place, or raise PlaceNotFound with a clear message."""
+    text = " ".join((query or "").split())
+    if not text:
+        raise PlaceNotFound("Enter a ZIP code, a city and state, or an address.")
+
+    if match := LAT_LNG_RE.match(text):
+        lat, lng = float(match.group(1)), float(match.group(2))
+        if not (-90 <= lat <= 90 and -180 <= lng <= 180):
+            raise PlaceNotFound(
+                "Coordinates must be a latitude between -90 and 90 and a longitude between "
+                "-180 and 180."
+            )
+        return Place(text, "your location", lat, lng, kind="coordinates")
+
+    if match := ZIP_RE.match(text):
+        entry = zip_index().get(match.group(1))
+        if entry is None:
+            raise PlaceNotFound(f"We don't know the ZIP code {match.group(1)}. Check the digits.")
+        lat, lng, city, state = entry
+        return Place(text, f"{city}, {state} {match.group(1)}", lat, lng, kind="zip")
+
+    if match := CITY_STATE_RE.match(text):
+        city, state = match.group("city"), match.group("state").upper()
+        if state in US_STATES:
+            return _resolve_city(text, city, state)
+
+    return _resolve_address(text)
+
+
+def _resolve_city(text, city, state):
+    key = (normalise_city(city), state)
+    entry = city_index().get(key)
+    if entry:
+        lat, lng, usps_name = entry
+        return Place(text, f"{usps_name}, {state}", lat, lng, kind="city")
+    names = {name: usps for (name, st), (_, _, usps) in city_index().items() if st == state}
+    close = difflib.get_close_matches(key[0], list(names), n=3, cutoff=0.75)
+    suggestions = [f"{names[name]}, {state}" for name in close]
+    raise PlaceNotFound(
+        f"We couldn't find {city.strip()}, {state}. Check the spelling or try a ZIP code.",
+        suggestions,
+    )
+
+
+def _resolve_address(text):
+    if not settings.GEOCODER:
+        raise PlaceNotFound(
+            f'We couldn\'t find "{text}". Try a 5-digit ZIP code or a city and state, '
+            'like "Portland, OR".'
+        )
+    found = geocode_address(text)
+    if found is None:
+        raise PlaceNotFound(f'We couldn\'t find "{text}". Try a ZIP code or a city and state.')
+    lat, lng, label = found
+    return Place(text, label, lat, lng, kind="address")
+
+
+# Online geocoding (optional) -----------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _online_geocode():
+    """geopy's geocode callable for the configured service, behind a RateLimiter."""
+    from geopy.extra.rate_limiter import RateLimiter
+    from geopy.geocoders import get_geocoder_for_service
+
+    options = {
+        "user_agent": settings.GEOCODER_USER_AGENT,
+        "timeout": settings.GEOCODER_TIMEOUT_SECONDS,
+        "scheme": settings.GEOCODER_SCHEME,
+    }
+    if settings.GEOCODER_DOMAIN:
+        options["domain"] = settings.GEOCODER_DOMAIN
+    if settings.GEOCODER_API_KEY:
+        options["api_key"] = settings.GEOCODER_API_KEY
+    geocoder = get_geocoder_for_service(settings.GEOCODER)(**options)
+    return RateLimiter(
+        geocoder.geocode,
+        min_delay_seconds=settings.GEOCODER_MIN_DELAY_SECONDS,
+        max_retries=1,
+        swallow_exceptions=False,
+    )
+
+
+def geocode_address(text):
+    """(latitude, longitude, label) from the online geocoder, cached; None if not found.
+
+    Network failures are logged and treated as not found: a patient gets a message, not a 500.
+    """
+    from geopy.exc import GeopyError
+
+    key = "geocode:" + hashlib.sha256(f"{settings.GEOCODER}|{text.lower()}".encode()).hexdigest()
+    cached = cache.get(key)
+    if cached is not None:
+        return tuple(cached) if cached else None
+    try:
+        location = _online_geocode()(text, exactly_one=True, country_codes="us")
+    except GeopyError as error:
+        logger.warning("geocoder %s failed for %r: %s", settings.GEOCODER, text, error)
+        return None
+    result = (location.latitude, location.longitude, location.address) if location else None
+    cache.set(key, list(result) if result else [], timeout=30 * 24 * 3600)
+    return result
+
+
+def fill_coordinates(location):
+    """Give a location coordinates when it has none, and record where they came from."""
+    Source = type(location).CoordinatesSource
+    if location.latitude is not None and location.longitude is not None:
+        if location.coordinates_source == Source.MISSING:
+            location.coordinates_source = Source.SUPPLIED
+        return
+    if settings.GEOCODER:
+        address = ", ".join(
+            part
+            for part in (
+                location.address_line1,
+                location.city,
+                location.state,
+                location.postal_code,
+            )
+            if part
+        )
+        found = geocode_address(address)
+        if found:
+            location.latitude, location.longitude = found[0], found[1]
+            location.coordinates_source = Source.ADDRESS
+            return
+    centroid = zip_centroid(location.postal_code)
+    if centroid:
+        location.latitude, location.longitude = centroid
+        location.coordinates_source = Source.ZIP
+    else:
+        location.coordinates_source = Source.MISSING
+
+
+# Distance in SQL -------------------------------------------------------------------------
+
+
+def bounding_box(latitude, longitude, miles):
+    """(min_lat, max_lat, min_lng, max_lng) enclosing the circle; assumes no antimeridian."""
+    angular = miles / EARTH_RADIUS_MILES
+    lat = math.radians(latitude)
+    min_lat, max_lat = latitude - math.degrees(angular), latitude + math.degrees(angular)
+    if max_lat >= 90 or min_lat <= -90 or math.cos(lat) < 1e-9:
+        return max(min_lat, -90), min(max_lat, 90), -180.0, 180.0
+    ratio = math.sin(angular) / math.cos(lat)
+    delta_lng = math.degrees(math.asin(ratio)) if ratio < 1 else 180.0
+    return min_lat, max_lat, max(longitude - delta_lng, -180.0), min(longitude + delta_lng, 180.0)
+
+
+def distance_miles_expression(latitude, longitude, lat_field="latitude", lng_field="longitude"):
+    """Haversine great-circle distance in miles from a point to each row, as a SQL expression."""
+    lat0 = math.radians(latitude)
+    lng0 = math.radians(longitude)
+    half_dlat = (Radians(F(lat_field)) - Value(lat0)) / Value(2.0)
+    half_dlng = (Radians(F(lng_field)) - Value(lng0)) / Value(2.0)
+    inner = Power(Sin(half_dlat), 2) + Value(math.cos(lat0)) * Cos(Radians(F(lat_field))) * Power(
+        Sin(half_dlng), 2
+    )
+    # Rounding can push the sine above 1 for antipodal points; asin would then fail.
+    return Value(2 * EARTH_RADIUS_MILES) * ASin(
+        Least(Sqrt(inner), Value(1.0), output_field=FloatField()), output_field=FloatField()
+    )

@@ -1,0 +1,569 @@
+"""The directory's data: clinics, their locations, what they offer, and reference data.
+
+A Clinic is the organisation patients contact; it has one or more Locations (sites). What a
+site offers is recorded per location, because chains differ between sites: the routes and
+prices (Offering), the payers in network (PayerAcceptance), payment options, conditions
+treated and languages spoken. Reference data (routes, conditions, payers, payment options,
+languages) comes from data migrations; its slugs are part of the import format and the API.
+"""
+
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from clinics import geo
+from clinics.validators import (
+    US_STATES,
+    parse_state_list,
+    validate_npi,
+    validate_postal_code,
+    validate_state_list,
+)
+
+phone_validator = RegexValidator(
+    r"^\+?[0-9 ()\-.]{7,25}$", "Enter a phone number such as +1 503 555 0101."
+)
+
+
+class ReferenceData(models.Model):
+    """Shared shape of a reference table: a stable slug and a display name."""
+
+    slug = models.SlugField(
+        max_length=60, unique=True, help_text="Stable identifier used in URLs, the API and imports."
+    )
+    name = models.CharField(max_length=120)
+    sort_order = models.PositiveSmallIntegerField(default=100)
+
+    class Meta:
+        abstract = True
+        ordering = ["sort_order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class TreatmentRoute(ReferenceData):
+    """How ketamine is given: IV infusion, IM injection, lozenge, esketamine nasal spray."""
+
+    description = models.TextField(help_text="What it is, in plain language.")
+    session = models.TextField(
+        blank=True, help_text="How long a session lasts and what it involves."
+    )
+    typical_protocol = models.TextField(blank=True)
+    payment_reality = models.TextField(
+        blank=True, help_text="How patients usually pay: self-pay, superbills, insurance."
+    )
+    fda_approved = models.BooleanField(
+        default=False, help_text="Only esketamine is FDA-approved for mental health."
+    )
+
+    class Meta(ReferenceData.Meta):
+        pass
+
+
+class Condition(ReferenceData):
+    """A condition clinics treat with ketamine; evidence strength differs between them."""
+
+    class Evidence(models.TextChoices):
+        STRONG = "strong", "Strong evidence"
+        MODERATE = "moderate", "Moderate evidence"
+        EMERGING = "emerging", "Emerging evidence"
+        RESEARCH = "research", "Research only"
+
+    description = models.TextField(blank=True)
+    evidence = models.CharField(max_length=20, choices=Evidence, default=Evidence.EMERGING)
+
+    class Meta(ReferenceData.Meta):
+        pass
+
+
+class Payer(ReferenceData):
+    """An insurer or public programme a location can be in network with."""
+
+    class Meta(ReferenceData.Meta):
+        pass
+
+
+class PaymentOption(ReferenceData):
+    """A way to pay besides in-network insurance: self-pay, superbill, financing, sliding scale."""
+
+    description = models.TextField(blank=True)
+
+    class Meta(ReferenceData.Meta):
+        pass
+
+
+class Language(models.Model):
+    """A language staff speak, by ISO 639-1 code."""
+
+    code = models.CharField(
+        max_length=2, unique=True, validators=[RegexValidator(r"^[a-z]{2}$")], help_text="ISO 639-1"
+    )
+    name = models.CharField(max_length=80)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ProfessionalBody(ReferenceData):
+    """A professional society a clinic belongs to, such as ASKP3."""
+
+    url = models.URLField(blank=True)
+
+    class Meta(ReferenceData.Meta):
+        verbose_name_plural = "professional bodies"
+
+
+class ClinicQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Clinic.Status.PUBLISHED)
+
+
+class Clinic(models.Model):
+    """An organisation that provides ketamine treatment, as patients see it in the directory."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PENDING = "pending", "Pending review"
+        PUBLISHED = "published", "Published"
+        REJECTED = "rejected", "Rejected"
+        ARCHIVED = "archived", "Archived"
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    description = models.TextField(
+        blank=True, help_text="What patients should know, in plain words."
+    )
+    website = models.URLField(blank=True)
+    phone = models.CharField(max_length=30, blank=True, validators=[phone_validator])
+    email = models.EmailField(blank=True)
+    booking_url = models.URLField(blank=True, help_text="Where patients book online, if they can.")
+
+    # How to start.
+    starts_by_phone = models.BooleanField("Start by phone call", default=True)
+    starts_by_text = models.BooleanField("Start by text message", default=False)
+    starts_by_web_form = models.BooleanField("Start with a web form", default=False)
+    starts_by_online_booking = models.BooleanField("Start by booking online", default=False)
+    referral_required = models.BooleanField(
+        default=False, help_text="A referral from another clinician is needed before a first visit."
+    )
+    psychiatric_evaluation_required = models.BooleanField(
+        default=False, help_text="A prior psychiatric evaluation is needed before treatment."
+    )
+
+    npi = models.CharField(
+        "organisation NPI",
+        max_length=10,
+        blank=True,
+        validators=[validate_npi],
+        db_index=True,
+        help_text="The clinic's 10-digit type 2 NPI, as listed in NPPES.",
+    )
+    accepting_new_patients = models.BooleanField(default=True)
+
+    # Psychotherapy.
+    offers_kap = models.BooleanField(
+        "ketamine-assisted psychotherapy in house",
+        default=False,
+        help_text="A licensed therapist is part of the sessions at the clinic.",
+    )
+    works_with_own_therapist = models.BooleanField(
+        "works with the patient's own therapist", default=False
+    )
+    offers_integration = models.BooleanField("integration sessions", default=False)
+
+    # Telehealth.
+    offers_telehealth = models.BooleanField(
+        "telehealth consultations", default=False, help_text="First consultations can be remote."
+    )
+    offers_at_home = models.BooleanField(
+        "at-home programme",
+        default=False,
+        help_text="Supervised at-home treatment (usually lozenges) with remote check-ins.",
+    )
+    telehealth_states = models.CharField(
+        max_length=250,
+        blank=True,
+        validators=[validate_state_list],
+        help_text="States served by telehealth or at-home care, as USPS codes: CA, NV, OR.",
+    )
+
+    # Safety.
+    medical_screening = models.BooleanField(
+        "medical screening before treatment",
+        default=False,
+        help_text="Medical history, blood pressure and medication review before a first dose.",
+    )
+    vital_sign_monitoring = models.BooleanField(
+        "vital signs monitored during sessions", default=False
+    )
+    clinician_on_site = models.BooleanField(
+        "clinician on site during sessions",
+        default=False,
+        help_text="A licensed prescriber or nurse is present while patients are dosed.",
+    )
+    observation_minutes = models.PositiveSmallIntegerField(
+        "post-dose observation (minutes)",
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(600)],
+        help_text="How long patients are observed after a dose. Esketamine requires 120.",
+    )
+    driver_required = models.BooleanField(
+        default=True, help_text="Patients may not drive until the next day after a session."
+    )
+    rems_certified = models.BooleanField(
+        "esketamine REMS-certified",
+        default=False,
+        help_text="Certified under the Spravato REMS programme to give esketamine.",
+    )
+    memberships = models.ManyToManyField(ProfessionalBody, blank=True, related_name="clinics")
+
+    status = models.CharField(max_length=20, choices=Status, default=Status.DRAFT)
+    verified_at = models.DateField(
+        null=True, blank=True, help_text="When a moderator last confirmed the listing."
+    )
+    import_source = models.CharField(
+        max_length=60, blank=True, help_text="Which import created this (the --source name)."
+    )
+    import_ref = models.CharField(
+        max_length=100, blank=True, help_text="The source's own id for the clinic."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(m2m_fields=[memberships])
+    objects = ClinicQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "id"]
+        indexes = [models.Index(fields=["status", "name"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "pending", "published", "rejected", "archived"]),
+                name="clinic_status_valid",
+            ),
+            models.UniqueConstraint(
+                fields=["import_source", "import_ref"],
+                condition=~Q(import_ref=""),
+                name="clinic_unique_import_ref",
+            ),
+            models.CheckConstraint(
+                condition=Q(npi="") | Q(npi__regex=r"^[12][0-9]{9}$"), name="clinic_npi_format"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("clinics:detail", kwargs={"slug": self.slug})
+
+    @property
+    def telehealth_state_list(self):
+        return parse_state_list(self.telehealth_states)
+
+    @property
+    def offers_psychotherapy(self):
+        return self.offers_kap or self.works_with_own_therapist or self.offers_integration
+
+    @property
+    def offers_remote_care(self):
+        return self.offers_telehealth or self.offers_at_home
+
+
+class LocationQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(clinic__status=Clinic.Status.PUBLISHED)
+
+
+class Location(models.Model):
+    """A site where a clinic sees patients. Search results are locations."""
+
+    class CoordinatesSource(models.TextChoices):
+        SUPPLIED = "supplied", "Supplied"
+        ZIP = "zip", "Geocoded from ZIP code"
+        ADDRESS = "address", "Geocoded from address"
+        MISSING = "missing", "Not known"
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="locations")
+    name = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text='Optional, when a clinic has several: "Midtown office".',
+    )
+    address_line1 = models.CharField("address line 1", max_length=200)
+    address_line2 = models.CharField("address line 2", max_length=200, blank=True)
+    city = models.CharField(max_length=100)
+    state = models.CharField(
+        max_length=2, choices=sorted(US_STATES.items()), help_text="Two-letter USPS code."
+    )
+    postal_code = models.CharField(
+        "ZIP code",
+        max_length=10,
+        validators=[validate_postal_code],
+        help_text="12345 or 12345-6789",
+    )
+    country = models.CharField(max_length=2, default="US", help_text="ISO 3166-1 alpha-2")
+    latitude = models.FloatField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+        help_text="Leave both coordinates blank to geocode the address on save.",
+    )
+    longitude = models.FloatField(
+        null=True, blank=True, validators=[MinValueValidator(-180), MaxValueValidator(180)]
+    )
+    coordinates_source = models.CharField(
+        max_length=10, choices=CoordinatesSource, default=CoordinatesSource.MISSING, editable=False
+    )
+    phone = models.CharField(max_length=30, blank=True, validators=[phone_validator])
+    accessibility = models.TextField(
+        "accessibility notes",
+        blank=True,
+        help_text="Step-free entrance, elevator, parking, public transport, hearing loop...",
+    )
+    conditions = models.ManyToManyField(Condition, blank=True, related_name="locations")
+    payment_options = models.ManyToManyField(PaymentOption, blank=True, related_name="locations")
+    languages = models.ManyToManyField(Language, blank=True, related_name="locations")
+    import_ref = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(m2m_fields=[conditions, payment_options, languages])
+    objects = LocationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["clinic", "id"]
+        indexes = [models.Index(fields=["latitude", "longitude"], name="location_lat_lng")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
+                name="location_latitude_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
+                name="location_longitude_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__isnull=False, longitude__isnull=False),
+                name="location_coordinates_both_or_neither",
+            ),
+            models.UniqueConstraint(
+                fields=["clinic", "import_ref"],
+                condition=~Q(import_ref=""),
+                name="location_unique_import_ref",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name or f"{self.address_line1}, {self.city}"
+
+    def save(self, *args, **kwargs):
+        # Geocode a location saved without coordinates (issue 3); the geo module decides how.
+        geo.fill_coordinates(self)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return f"{self.clinic.get_absolute_url()}#loc-{self.pk}"
+
+    @property
+    def has_coordinates(self):
+        return self.latitude is not None and self.longitude is not None
+
+    @property
+    def label(self):
+        return f"{self.city}, {self.state} {self.postal_code}"
+
+
+class OpeningHours(models.Model):
+    """One opening period of a location on one day of the week."""
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 1, "Monday"
+        TUESDAY = 2, "Tuesday"
+        WEDNESDAY = 3, "Wednesday"
+        THURSDAY = 4, "Thursday"
+        FRIDAY = 5, "Friday"
+        SATURDAY = 6, "Saturday"
+        SUNDAY = 7, "Sunday"
+
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="hours")
+    weekday = models.PositiveSmallIntegerField(choices=Weekday)
+    opens = models.TimeField()
+    closes = models.TimeField()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["location", "weekday", "opens"]
+        verbose_name_plural = "opening hours"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes__gt=models.F("opens")), name="hours_closes_after_opens"
+            ),
+            models.CheckConstraint(
+                condition=Q(weekday__gte=1, weekday__lte=7), name="hours_weekday_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_weekday_display()} {self.opens:%H:%M}-{self.closes:%H:%M}"
+
+
+class Offering(models.Model):
+    """A treatment route offered at a location, with its price per session in US dollars."""
+
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="offerings")
+    route = models.ForeignKey(TreatmentRoute, on_delete=models.PROTECT, related_name="offerings")
+    price_min_usd = models.PositiveIntegerField(
+        "lowest price per session (USD)",
+        null=True,
+        blank=True,
+        help_text="Leave blank when prices are given only on request. 0 when insurance pays in full.",
+    )
+    price_max_usd = models.PositiveIntegerField(
+        "highest price per session (USD)", null=True, blank=True
+    )
+    series_price_usd = models.PositiveIntegerField(
+        "price of a typical series (USD)",
+        null=True,
+        blank=True,
+        help_text="For example six IV infusions over two to three weeks.",
+    )
+    session_minutes = models.PositiveSmallIntegerField(
+        "session length (minutes)", null=True, blank=True, validators=[MaxValueValidator(600)]
+    )
+    notes = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["location", "route__sort_order"]
+        constraints = [
+            models.UniqueConstraint(fields=["location", "route"], name="offering_unique_route"),
+            models.CheckConstraint(
+                condition=Q(price_min_usd__isnull=True) | Q(price_min_usd__gte=0),
+                name="offering_price_min_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(price_max_usd__isnull=True) | Q(price_max_usd__gte=0),
+                name="offering_price_max_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(price_max_usd__isnull=True)
+                | (
+                    Q(price_min_usd__isnull=False) & Q(price_min_usd__lte=models.F("price_max_usd"))
+                ),
+                name="offering_price_min_lte_max",
+            ),
+            models.CheckConstraint(
+                condition=Q(series_price_usd__isnull=True) | Q(series_price_usd__gte=0),
+                name="offering_series_price_not_negative",
+            ),
+        ]
+        indexes = [models.Index(fields=["route", "price_min_usd"])]
+
+    def __str__(self):
+        return f"{self.route} at {self.location}"
+
+    @property
+    def price_label(self):
+        if self.price_min_usd is None:
+            return "Price on request"
+        if self.price_max_usd in (None, self.price_min_usd):
+            return f"${self.price_min_usd:,}"
+        return f"${self.price_min_usd:,}–${self.price_max_usd:,}"
+
+
+class PayerAcceptance(models.Model):
+    """A payer a location is in network with, for all routes or for one route."""
+
+    location = models.ForeignKey(
+        Location, on_delete=models.CASCADE, related_name="payer_acceptances"
+    )
+    payer = models.ForeignKey(Payer, on_delete=models.PROTECT, related_name="acceptances")
+    route = models.ForeignKey(
+        TreatmentRoute,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="payer_acceptances",
+        help_text="Leave blank when the payer covers every route offered here. "
+        "Esketamine is often covered when IV is not.",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["location", "payer__name"]
+        verbose_name = "insurance accepted"
+        verbose_name_plural = "insurance accepted"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["location", "payer", "route"], name="payer_acceptance_unique_route"
+            ),
+            models.UniqueConstraint(
+                fields=["location", "payer"],
+                condition=Q(route__isnull=True),
+                name="payer_acceptance_unique_all_routes",
+            ),
+        ]
+        indexes = [models.Index(fields=["payer", "location"])]
+
+    def __str__(self):
+        return f"{self.payer} ({self.route or 'all routes'})"
+
+
+class Clinician(models.Model):
+    """A clinician who treats patients at a clinic, with the credential patients can check."""
+
+    class Credential(models.TextChoices):
+        MD = "MD", "MD (physician)"
+        DO = "DO", "DO (osteopathic physician)"
+        CRNA = "CRNA", "CRNA (nurse anesthetist)"
+        NP = "NP", "NP (nurse practitioner)"
+        PMHNP = "PMHNP", "PMHNP (psychiatric nurse practitioner)"
+        PA = "PA", "PA (physician assistant)"
+        RN = "RN", "RN (registered nurse)"
+        PHD = "PhD", "PhD (psychologist)"
+        PSYD = "PsyD", "PsyD (psychologist)"
+        LCSW = "LCSW", "LCSW (clinical social worker)"
+        LPC = "LPC", "LPC (professional counselor)"
+        LMFT = "LMFT", "LMFT (marriage and family therapist)"
+        OTHER = "other", "Other"
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="clinicians")
+    name = models.CharField(max_length=150)
+    credential = models.CharField(max_length=10, choices=Credential)
+    specialty = models.CharField(
+        max_length=120, blank=True, help_text="e.g. psychiatry, anesthesiology, pain medicine"
+    )
+    npi = models.CharField(
+        "NPI",
+        max_length=10,
+        blank=True,
+        validators=[validate_npi],
+        db_index=True,
+        help_text="The clinician's individual (type 1) NPI.",
+    )
+    role = models.CharField(max_length=120, blank=True, help_text='e.g. "Medical director"')
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["clinic", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(npi="") | Q(npi__regex=r"^[12][0-9]{9}$"), name="clinician_npi_format"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name}, {self.credential}"

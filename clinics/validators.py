@@ -1,0 +1,81 @@
+"""Validators for identifiers the directory stores: NPI, US states, ZIP codes."""
+
+import re
+
+from django.core.exceptions import ValidationError
+
+# USPS codes for the 50 states, DC and the inhabited territories.
+US_STATES = {
+    "AL": "Alabama", "AK": "Alaska", "AZ": "Arizona", "AR": "Arkansas", "CA": "California",
+    "CO": "Colorado", "CT": "Connecticut", "DE": "Delaware", "DC": "District of Columbia",
+    "FL": "Florida", "GA": "Georgia", "HI": "Hawaii", "ID": "Idaho", "IL": "Illinois",
+    "IN": "Indiana", "IA": "Iowa", "KS": "Kansas", "KY": "Kentucky", "LA": "Louisiana",
+    "ME": "Maine", "MD": "Maryland", "MA": "Massachusetts", "MI": "Michigan", "MN": "Minnesota",
+    "MS": "Mississippi", "MO": "Missouri", "MT": "Montana", "NE": "Nebraska", "NV": "Nevada",
+    "NH": "New Hampshire", "NJ": "New Jersey", "NM": "New Mexico", "NY": "New York",
+    "NC": "North Carolina", "ND": "North Dakota", "OH": "Ohio", "OK": "Oklahoma",
+    "OR": "Oregon", "PA": "Pennsylvania", "RI": "Rhode Island", "SC": "South Carolina",
+    "SD": "South Dakota", "TN": "Tennessee", "TX": "Texas", "UT": "Utah", "VT": "Vermont",
+    "VA": "Virginia", "WA": "Washington", "WV": "West Virginia", "WI": "Wisconsin",
+    "WY": "Wyoming", "PR": "Puerto Rico", "GU": "Guam", "VI": "U.S. Virgin Islands",
+    "AS": "American Samoa", "MP": "Northern Mariana Islands",
+}  # fmt: skip
+
+POSTAL_CODE_RE = re.compile(r"^\d{5}(-\d{4})?$")
+
+
+def npi_is_valid(value):
+    """The NPI check digit: Luhn over "80840" + the 10 digits (CMS, NPI standard)."""
+    if not (isinstance(value, str) and len(value) == 10 and value.isdigit()):
+        return False
+    if value[0] not in "12":
+        return False
+    digits = [int(c) for c in "80840" + value]
+    total = 0
+    for position, digit in enumerate(reversed(digits)):
+        if position % 2 == 1:
+            digit *= 2
+            if digit > 9:
+                digit -= 9
+        total += digit
+    return total % 10 == 0
+
+
+def validate_npi(value):
+    if not npi_is_valid(value):
+        raise ValidationError(
+            "%(value)s is not a valid NPI: it must be 10 digits starting with 1 or 2, "
+            "with a correct check digit.",
+            params={"value": value},
+            code="invalid_npi",
+        )
+
+
+def validate_us_state(value):
+    if value not in US_STATES:
+        raise ValidationError(
+            "%(value)s is not a two-letter USPS state code.", params={"value": value}
+        )
+
+
+def validate_postal_code(value):
+    if not POSTAL_CODE_RE.match(value):
+        raise ValidationError(
+            "%(value)s is not a US ZIP code (12345 or 12345-6789).", params={"value": value}
+        )
+
+
+def parse_state_list(value):
+    """ "CA, nv OR" -> ["CA", "NV", "OR"]; raises ValidationError naming unknown codes."""
+    codes = [code.upper() for code in re.split(r"[\s,;]+", value or "") if code]
+    unknown = [code for code in codes if code not in US_STATES]
+    if unknown:
+        raise ValidationError(
+            "Unknown state codes: %(codes)s. Use two-letter USPS codes such as CA, NY.",
+            params={"codes": ", ".join(unknown)},
+        )
+    return sorted(set(codes))
+
+
+def validate_state_list(value):
+    parse_state_list(value)

@@ -1,0 +1,11 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "Ketamine provider directory"
+admin.site.site_title = "Directory admin"
+admin.site.index_title = "Listings and reference data"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("clinics.urls")),
+]
