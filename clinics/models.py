@@ -7,6 +7,7 @@ treated and languages spoken. Reference data (routes, conditions, payers, paymen
 languages) comes from data migrations; its slugs are part of the import format and the API.
 """
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -123,6 +124,21 @@ class ClinicQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Clinic.Status.PUBLISHED)
 
+    def editable_by(self, user):
+        """Clinics this user may change; the rules live in clinics/access.py (issue 4)."""
+        from clinics import access
+
+        return access.clinics_editable_by(user, self)
+
+    def managed_by(self, user):
+        """Clinics this user may see in the admin (their own, published or not)."""
+        from clinics import access
+
+        return access.clinics_managed_by(user, self)
+
+    def awaiting_review(self):
+        return self.filter(status=Clinic.Status.PENDING)
+
 
 class Clinic(models.Model):
     """An organisation that provides ketamine treatment, as patients see it in the directory."""
@@ -237,12 +253,44 @@ class Clinic(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # Moderation (issue 4). A staff edit of a published listing happens on a working copy: a
+    # second Clinic row that points at the published one and never shows to the public.
+    draft_of = models.OneToOneField(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="working_copy",
+        help_text="The published listing this working copy proposes changes to.",
+    )
+    review_note = models.TextField(
+        blank=True, help_text="The moderator's reason for the last decision, sent to the staff."
+    )
+    review_claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The moderator reviewing this listing now, so two do not work on it at once.",
+    )
+    review_claimed_at = models.DateTimeField(null=True, blank=True)
+    flagged_stale_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Set when the listing went 12 months without verification; patients see "
+        '"may be outdated" until a moderator verifies it again.',
+    )
+
     history = HistoricalRecords(m2m_fields=[memberships])
     objects = ClinicQuerySet.as_manager()
 
     class Meta:
         ordering = ["name", "id"]
         indexes = [models.Index(fields=["status", "name"])]
+        permissions = [
+            ("moderate_clinic", "Can approve, reject, verify and revert listings"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=["draft", "pending", "published", "rejected", "archived"]),
@@ -275,6 +323,15 @@ class Clinic(models.Model):
     @property
     def offers_remote_care(self):
         return self.offers_telehealth or self.offers_at_home
+
+    @property
+    def is_stale(self):
+        """True when patients should read the listing as "may be outdated"."""
+        return self.flagged_stale_at is not None
+
+    @property
+    def is_working_copy(self):
+        return self.draft_of_id is not None
 
 
 class LocationQuerySet(models.QuerySet):
@@ -332,6 +389,15 @@ class Location(models.Model):
     payment_options = models.ManyToManyField(PaymentOption, blank=True, related_name="locations")
     languages = models.ManyToManyField(Language, blank=True, related_name="locations")
     import_ref = models.CharField(max_length=100, blank=True)
+    draft_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="working_copies",
+        editable=False,
+        help_text="In a working copy: the published location this one edits, so its id stays.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -567,3 +633,154 @@ class Clinician(models.Model):
 
     def __str__(self):
         return f"{self.name}, {self.credential}"
+
+
+class ModerationClaim(models.Model):
+    """Shared moderation state: which moderator is working on an item, so two do not."""
+
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The moderator working on this now.",
+    )
+    claimed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class StaffMembership(models.Model):
+    """A person who keeps a clinic's listing: an owner (manages people too) or an editor.
+
+    Named apart from `Clinic.memberships`, which are professional bodies such as ASKP3.
+    """
+
+    class Role(models.TextChoices):
+        OWNER = "owner", "Owner"
+        EDITOR = "editor", "Editor"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="clinic_memberships"
+    )
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="staff_memberships")
+    role = models.CharField(max_length=10, choices=Role, default=Role.EDITOR)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["clinic", "user"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "clinic"], name="staff_membership_unique"),
+            models.CheckConstraint(
+                condition=Q(role__in=["owner", "editor"]), name="staff_membership_role_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} ({self.get_role_display()}) at {self.clinic}"
+
+
+class Report(ModerationClaim):
+    """A visitor's report that something on a listing is wrong; waits for a moderator."""
+
+    class Problem(models.TextChoices):
+        PHONE = "phone", "Phone number"
+        ADDRESS = "address", "Address"
+        PRICES = "prices", "Prices"
+        INSURANCE = "insurance", "Insurance"
+        CLOSED = "closed", "The clinic has closed"
+        OTHER = "other", "Something else"
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="reports")
+    problem = models.CharField("what is wrong", max_length=20, choices=Problem)
+    details = models.TextField(max_length=2000)
+    email = models.EmailField(blank=True, help_text="Given by the reporter if they want a reply.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    resolution_note = models.TextField(blank=True, help_text="What the moderator did about it.")
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["resolved_at", "created_at"])]
+
+    def __str__(self):
+        return f"{self.get_problem_display()} on {self.clinic}"
+
+    @property
+    def is_open(self):
+        return self.resolved_at is None
+
+
+class ClaimRequest(ModerationClaim):
+    """A clinic representative asking to manage an existing listing."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="claim_requests")
+    name = models.CharField(max_length=150)
+    role = models.CharField("role at the clinic", max_length=120)
+    work_email = models.EmailField()
+    npi = models.CharField(
+        "NPI",
+        max_length=10,
+        blank=True,
+        validators=[validate_npi],
+        help_text="The clinic's organisation NPI, or your own.",
+    )
+    status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decision_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "approved", "rejected"]),
+                name="claim_request_status_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} for {self.clinic}"
+
+    @property
+    def email_domain(self):
+        return self.work_email.rsplit("@", 1)[-1].lower()
+
+    @property
+    def email_matches_website(self):
+        """Evidence for the moderator: the work email is on the clinic website's domain."""
+        from urllib.parse import urlsplit
+
+        host = (urlsplit(self.clinic.website).hostname or "").lower().removeprefix("www.")
+        domain = self.email_domain.removeprefix("www.")
+        return bool(host) and (domain == host or domain.endswith("." + host))
+
+    @property
+    def npi_matches(self):
+        """Evidence for the moderator: the NPI given is the clinic's or one of its clinicians'."""
+        if not self.npi:
+            return False
+        return self.npi == self.clinic.npi or self.clinic.clinicians.filter(npi=self.npi).exists()
