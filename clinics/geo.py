@@ -136,6 +136,29 @@ def resolve(query):
     return _resolve_address(text)
 
 
+def resolve_cached(query):
+    """`resolve`, remembered for a day: a search origin is resolved once, not per request.
+
+    Unknown places are remembered too, so a mistyped city does not hit an online geocoder
+    again on every page of the same search.
+    """
+    text = " ".join((query or "").split())
+    key = "origin:" + hashlib.sha256(f"{settings.GEOCODER}|{text.lower()}".encode()).hexdigest()
+    cached = cache.get(key)
+    if cached is None:
+        try:
+            place = resolve(text)
+        except PlaceNotFound as error:
+            cached = {"error": error.message, "suggestions": error.suggestions}
+        else:
+            cached = {"place": [place.label, place.latitude, place.longitude, place.kind]}
+        cache.set(key, cached, timeout=24 * 3600)
+    if "error" in cached:
+        raise PlaceNotFound(cached["error"], cached["suggestions"])
+    label, latitude, longitude, kind = cached["place"]
+    return Place(text, label, latitude, longitude, kind=kind)
+
+
 def _resolve_city(text, city, state):
     key = (normalise_city(city), state)
     entry = city_index().get(key)
@@ -167,27 +190,34 @@ def _resolve_address(text):
 # Online geocoding (optional) -----------------------------------------------------------
 
 
-@lru_cache(maxsize=1)
 def _online_geocode():
     """geopy's geocode callable for the configured service, behind a RateLimiter."""
+    return _build_online_geocode(
+        settings.GEOCODER,
+        settings.GEOCODER_USER_AGENT,
+        settings.GEOCODER_TIMEOUT_SECONDS,
+        settings.GEOCODER_SCHEME,
+        settings.GEOCODER_DOMAIN,
+        settings.GEOCODER_API_KEY,
+        settings.GEOCODER_MIN_DELAY_SECONDS,
+    )
+
+
+@lru_cache(maxsize=4)
+def _build_online_geocode(service, user_agent, timeout, scheme, domain, api_key, min_delay):
+    # Keyed by the settings so one RateLimiter serves a process, and a changed setting
+    # (in tests, or a reload) builds a new geocoder instead of reusing a stale one.
     from geopy.extra.rate_limiter import RateLimiter
     from geopy.geocoders import get_geocoder_for_service
 
-    options = {
-        "user_agent": settings.GEOCODER_USER_AGENT,
-        "timeout": settings.GEOCODER_TIMEOUT_SECONDS,
-        "scheme": settings.GEOCODER_SCHEME,
-    }
-    if settings.GEOCODER_DOMAIN:
-        options["domain"] = settings.GEOCODER_DOMAIN
-    if settings.GEOCODER_API_KEY:
-        options["api_key"] = settings.GEOCODER_API_KEY
-    geocoder = get_geocoder_for_service(settings.GEOCODER)(**options)
+    options = {"user_agent": user_agent, "timeout": timeout, "scheme": scheme}
+    if domain:
+        options["domain"] = domain
+    if api_key:
+        options["api_key"] = api_key
+    geocoder = get_geocoder_for_service(service)(**options)
     return RateLimiter(
-        geocoder.geocode,
-        min_delay_seconds=settings.GEOCODER_MIN_DELAY_SECONDS,
-        max_retries=1,
-        swallow_exceptions=False,
+        geocoder.geocode, min_delay_seconds=min_delay, max_retries=1, swallow_exceptions=False
     )
 
 
@@ -204,7 +234,7 @@ def geocode_address(text):
         return tuple(cached) if cached else None
     try:
         location = _online_geocode()(text, exactly_one=True, country_codes="us")
-    except GeopyError as error:
+    except (GeopyError, OSError, ValueError) as error:
         logger.warning("geocoder %s failed for %r: %s", settings.GEOCODER, text, error)
         return None
     result = (location.latitude, location.longitude, location.address) if location else None
@@ -270,4 +300,25 @@ def distance_miles_expression(latitude, longitude, lat_field="latitude", lng_fie
     # Rounding can push the sine above 1 for antipodal points; asin would then fail.
     return Value(2 * EARTH_RADIUS_MILES) * ASin(
         Least(Sqrt(inner), Value(1.0), output_field=FloatField()), output_field=FloatField()
+    )
+
+
+def within(queryset, latitude, longitude, miles):
+    """Rows of `queryset` no more than `miles` from the point, annotated with `distance`.
+
+    The bounding box lets the database use the (latitude, longitude) index; the exact
+    haversine distance then filters the corners out and orders the rows.
+    """
+    min_lat, max_lat, min_lng, max_lng = bounding_box(latitude, longitude, miles)
+    # A hair of slack so float rounding never drops a row lying exactly on the circle.
+    slack = 1e-6
+    return (
+        queryset.filter(
+            latitude__gte=min_lat - slack,
+            latitude__lte=max_lat + slack,
+            longitude__gte=min_lng - slack,
+            longitude__lte=max_lng + slack,
+        )
+        .annotate(distance=distance_miles_expression(latitude, longitude))
+        .filter(distance__lte=miles)
     )

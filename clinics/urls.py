@@ -1,10 +1,16 @@
 from django.urls import path
 
-from clinics import views
+from clinics import api, views
 
 app_name = "clinics"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("search/", views.search, name="search"),
     path("clinics/<slug:slug>/", views.clinic_detail, name="detail"),
+    path("guides/", views.guide_index, name="guides"),
+    path("guides/routes/<slug:slug>/", views.route_guide, name="route-guide"),
+    path("guides/conditions/<slug:slug>/", views.condition_guide, name="condition-guide"),
+    path("api/v1/locations/", api.location_list, name="api-locations"),
+    path("api/v1/clinics/<slug:slug>/", api.clinic_detail, name="api-clinic"),
 ]

@@ -1,0 +1,533 @@
+"""The public search: one FilterSet behind both /search/ and /api/v1/locations/.
+
+The parameters, their meaning and their errors are a contract (../shared/spec/api.md).
+Different parameters combine with AND; the values of a repeated parameter combine with OR.
+Every way of filtering is a subquery on the location's id, so no filter multiplies rows and
+no DISTINCT is needed; distance is strategy S1 of ../shared/notes/geo-search.md.
+"""
+
+import math
+from dataclasses import dataclass
+
+import django_filters
+from django import forms
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    FloatField,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    Window,
+    prefetch_related_objects,
+)
+
+from clinics import geo
+from clinics.models import (
+    Condition,
+    Language,
+    Location,
+    Offering,
+    Payer,
+    PayerAcceptance,
+    PaymentOption,
+    TreatmentRoute,
+)
+
+# What a result shows, fetched with one query per relation for the whole page.
+RESULT_PREFETCHES = (
+    Prefetch(
+        "offerings",
+        queryset=Offering.objects.select_related("route").order_by(
+            "route__sort_order", "route__name"
+        ),
+    ),
+    Prefetch(
+        "payer_acceptances",
+        queryset=PayerAcceptance.objects.select_related("payer", "route").order_by(
+            "payer__sort_order", "payer__name", "route__sort_order"
+        ),
+    ),
+    "conditions",
+    "payment_options",
+    "languages",
+)
+
+DEFAULT_RADIUS_MILES = 25
+MAX_RADIUS_MILES = 500
+DEFAULT_PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+MAX_PRICE_USD = 1_000_000
+
+
+class SlugChoiceField(forms.ModelMultipleChoiceField):
+    """Reference data chosen by slug, with a message that names the unknown value.
+
+    Values that could never be a slug are refused before they reach the database:
+    PostgreSQL rejects NUL characters in a query, which would otherwise be a 500.
+    """
+
+    def __init__(self, *, noun, **kwargs):
+        self.noun = noun
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        for item in value or ():
+            if not isinstance(item, str) or "\x00" in item or len(item) > 60:
+                raise forms.ValidationError(self._unknown(item), code="invalid_choice")
+        try:
+            # A list, not a QuerySet: an empty list counts as "not given" in django-filter.
+            return list(super().clean(value))
+        except forms.ValidationError as error:
+            if error.code == "invalid_choice":
+                raise forms.ValidationError(
+                    self._unknown(error.params["value"]), code="invalid_choice"
+                ) from error
+            raise
+
+    def _unknown(self, value):
+        known = ", ".join(str(getattr(obj, self.to_field_name)) for obj in self.queryset)
+        shown = str(value).replace("\x00", "")[:60]
+        return f'"{shown}" is not a known {self.noun}. Use one of: {known}.'
+
+
+class SlugFilter(django_filters.ModelMultipleChoiceFilter):
+    field_class = SlugChoiceField
+
+
+class YesField(forms.Field):
+    """A flag that is either asked for (`true`) or left out; `false` means "don't filter"."""
+
+    def to_python(self, value):
+        text = (value or "").strip().lower()
+        if text in ("", "false", "0", "off", "no"):
+            return None
+        if text in ("true", "1", "on", "yes"):
+            return True
+        raise forms.ValidationError('Use "true", or leave this out.', code="invalid")
+
+
+class YesFilter(django_filters.Filter):
+    field_class = YesField
+
+
+class SearchForm(forms.Form):
+    """Fields that shape the result page rather than filter it; the FilterSet adds the rest."""
+
+    page = forms.IntegerField(
+        min_value=1,
+        required=False,
+        error_messages={"invalid": "The page must be a whole number, 1 or more."},
+    )
+    page_size = forms.IntegerField(
+        min_value=1,
+        max_value=MAX_PAGE_SIZE,
+        required=False,
+        error_messages={
+            "invalid": f"The page size must be a whole number from 1 to {MAX_PAGE_SIZE}."
+        },
+    )
+
+    def clean_near(self):
+        text = self.cleaned_data.get("near") or ""
+        if not text:
+            return None
+        try:
+            return geo.resolve_cached(text)
+        except geo.PlaceNotFound as error:
+            message = error.message
+            if error.suggestions:
+                message += " Did you mean: " + "; ".join(error.suggestions) + "?"
+            raise forms.ValidationError(message, code="unknown_place") from error
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("sort") == "distance"
+            and not cleaned.get("near")
+            and "near" not in self.errors
+        ):
+            self.add_error("sort", "Sorting by distance needs a place: enter a ZIP code or a city.")
+        return cleaned
+
+
+class LocationFilter(django_filters.FilterSet):
+    """Published locations matching the search parameters of the API contract."""
+
+    near = django_filters.CharFilter(
+        method="filter_nothing",
+        max_length=200,
+        error_messages={
+            "max_length": "Enter at most 200 characters: a ZIP code, a city or an address."
+        },
+    )
+    radius = django_filters.NumberFilter(
+        method="filter_nothing",
+        min_value=1,
+        max_value=MAX_RADIUS_MILES,
+        error_messages={
+            "invalid": f"The radius must be a number of miles from 1 to {MAX_RADIUS_MILES}.",
+            "min_value": f"The radius must be a number of miles from 1 to {MAX_RADIUS_MILES}.",
+            "max_value": f"The radius must be a number of miles from 1 to {MAX_RADIUS_MILES}.",
+        },
+    )
+    route = SlugFilter(
+        queryset=TreatmentRoute.objects.all(),
+        to_field_name="slug",
+        noun="treatment route",
+        method="filter_route",
+    )
+    condition = SlugFilter(
+        queryset=Condition.objects.all(),
+        to_field_name="slug",
+        noun="condition",
+        method="filter_condition",
+    )
+    insurance = SlugFilter(
+        queryset=Payer.objects.all(), to_field_name="slug", noun="payer", method="filter_insurance"
+    )
+    payment = SlugFilter(
+        queryset=PaymentOption.objects.all(),
+        to_field_name="slug",
+        noun="payment option",
+        method="filter_payment",
+    )
+    language = SlugFilter(
+        queryset=Language.objects.all(),
+        to_field_name="code",
+        noun="language code (ISO 639-1)",
+        method="filter_language",
+    )
+    max_price = django_filters.NumberFilter(
+        method="filter_max_price",
+        min_value=0,
+        max_value=MAX_PRICE_USD,
+        error_messages={
+            "invalid": "The maximum price must be a number of US dollars, 0 or more.",
+            "min_value": "The maximum price must be a number of US dollars, 0 or more.",
+            "max_value": f"The maximum price must be at most {MAX_PRICE_USD:,} US dollars.",
+        },
+    )
+    psychotherapy = YesFilter(method="filter_psychotherapy")
+    telehealth = YesFilter(method="filter_telehealth")
+    accepting = YesFilter(method="filter_accepting")
+    q = django_filters.CharFilter(
+        method="filter_words",
+        max_length=200,
+        error_messages={"max_length": "Enter at most 200 characters of a clinic's name."},
+    )
+    sort = django_filters.ChoiceFilter(
+        method="filter_nothing",
+        choices=[
+            ("distance", "Distance"),
+            ("price", "Lowest price"),
+            ("name", "Name"),
+            ("verified", "Recently verified"),
+        ],
+        empty_label=None,
+        error_messages={
+            "invalid_choice": 'Sort by "distance", "price", "name" or "verified".',
+        },
+    )
+
+    # Which conditions make each parameter; used for the filters and for the facet counts.
+    # Psychotherapy is any of the three kinds DOMAIN.md lists as psychotherapy integration,
+    # as in Clinic.offers_psychotherapy: KAP in house, the patient's own therapist, or
+    # integration sessions.
+    psychotherapy_q = (
+        Q(clinic__offers_kap=True)
+        | Q(clinic__works_with_own_therapist=True)
+        | Q(clinic__offers_integration=True)
+    )
+    telehealth_q = Q(clinic__offers_telehealth=True) | Q(clinic__offers_at_home=True)
+    accepting_q = Q(clinic__accepting_new_patients=True)
+
+    class Meta:
+        model = Location
+        form = SearchForm
+        fields = []
+
+    def __init__(self, data=None, *args, **kwargs):
+        if data is not None:
+            # A NUL character can't be stored or searched for; refuse it by name.
+            data = data.copy()
+            self.refused = {
+                key: "This contains a character that cannot be searched for."
+                for key, values in data.lists()
+                if any("\x00" in value for value in values)
+            }
+            for key in self.refused:
+                data.setlist(key, [])
+        else:
+            self.refused = {}
+        super().__init__(data, *args, queryset=Location.objects.published(), **kwargs)
+
+    @property
+    def errors(self):
+        errors = {key: list(messages) for key, messages in self.form.errors.items()}
+        for key, message in self.refused.items():
+            errors.setdefault(key, []).append(message)
+        return errors
+
+    def is_valid(self):
+        return self.form.is_valid() and not self.refused
+
+    # Filters ---------------------------------------------------------------------------
+
+    def filter_nothing(self, queryset, name, value):
+        # near, radius and sort act together in filter_queryset.
+        return queryset
+
+    def filter_route(self, queryset, name, routes):
+        return queryset.filter(id__in=Offering.objects.filter(route__in=routes).values("location"))
+
+    def filter_condition(self, queryset, name, conditions):
+        return queryset.filter(
+            id__in=Location.conditions.through.objects.filter(condition__in=conditions).values(
+                "location"
+            )
+        )
+
+    def filter_insurance(self, queryset, name, payers):
+        return queryset.filter(
+            id__in=PayerAcceptance.objects.filter(payer__in=payers).values("location")
+        )
+
+    def filter_payment(self, queryset, name, options):
+        return queryset.filter(
+            id__in=Location.payment_options.through.objects.filter(
+                paymentoption__in=options
+            ).values("location")
+        )
+
+    def filter_language(self, queryset, name, languages):
+        return queryset.filter(
+            id__in=Location.languages.through.objects.filter(language__in=languages).values(
+                "location"
+            )
+        )
+
+    def filter_max_price(self, queryset, name, value):
+        # The lowest price of the chosen routes is <= value exactly when one of those
+        # offerings starts at or below it; offerings without a price never match.
+        offerings = Offering.objects.filter(location=OuterRef("pk"), price_min_usd__lte=value)
+        if routes := self.form.cleaned_data.get("route"):
+            offerings = offerings.filter(route__in=routes)
+        return queryset.filter(Exists(offerings))
+
+    def filter_psychotherapy(self, queryset, name, value):
+        return queryset.filter(self.psychotherapy_q) if value else queryset
+
+    def filter_telehealth(self, queryset, name, value):
+        return queryset.filter(self.telehealth_q) if value else queryset
+
+    def filter_accepting(self, queryset, name, value):
+        return queryset.filter(self.accepting_q) if value else queryset
+
+    def filter_words(self, queryset, name, value):
+        for word in value.split():
+            queryset = queryset.filter(Q(clinic__name__icontains=word) | Q(name__icontains=word))
+        return queryset
+
+    # Distance and order ----------------------------------------------------------------
+
+    @property
+    def place(self):
+        return self.form.cleaned_data.get("near")
+
+    @property
+    def radius_miles(self):
+        radius = self.form.cleaned_data.get("radius")
+        return float(radius) if radius is not None else DEFAULT_RADIUS_MILES
+
+    @property
+    def sort_order(self):
+        return self.form.cleaned_data.get("sort") or ("distance" if self.place else "name")
+
+    def filter_queryset(self, queryset, skip=()):
+        for name, value in self.form.cleaned_data.items():
+            if name in self.filters and name not in skip:
+                queryset = self.filters[name].filter(queryset, value)
+        if self.place:
+            return geo.within(
+                queryset, self.place.latitude, self.place.longitude, self.radius_miles
+            )
+        return queryset.annotate(distance=Value(None, output_field=FloatField()))
+
+    def order(self, queryset):
+        sort = self.sort_order
+        if sort == "distance":
+            return queryset.order_by("distance", "id")
+        if sort == "price":
+            return queryset.annotate(lowest_price=self.lowest_price()).order_by(
+                F("lowest_price").asc(nulls_last=True), "id"
+            )
+        if sort == "verified":
+            return queryset.order_by(F("clinic__verified_at").desc(nulls_last=True), "id")
+        return queryset.order_by("clinic__name", "name", "id")
+
+    def lowest_price(self):
+        """The lowest price per session of the chosen routes, or of any route."""
+        offerings = Offering.objects.filter(location=OuterRef("pk"), price_min_usd__isnull=False)
+        if routes := self.form.cleaned_data.get("route"):
+            offerings = offerings.filter(route__in=routes)
+        return Subquery(
+            offerings.order_by().values("location").annotate(low=Min("price_min_usd")).values("low")
+        )
+
+    @property
+    def qs(self):
+        if not hasattr(self, "_qs"):
+            self._qs = self.order(self.filter_queryset(self.queryset.all())).select_related(
+                "clinic"
+            )
+        return self._qs
+
+    # One page of results with its total, in one query ------------------------------------
+
+    def page(self):
+        """The requested page, or None when the page lies past the end of the results."""
+        number = self.form.cleaned_data.get("page") or 1
+        size = self.form.cleaned_data.get("page_size") or DEFAULT_PAGE_SIZE
+        # count(*) OVER () gives the total with the rows (geo-search notes, section 5).
+        start = (number - 1) * size
+        rows = list(self.qs.annotate(total=Window(Count("id")))[start : start + size])
+        if not rows and number > 1:
+            return None
+        total = rows[0].total if rows else 0
+        prefetch_related_objects(rows, *RESULT_PREFETCHES)
+        return ResultPage(rows=rows, count=total, number=number, size=size)
+
+    # Facet counts ----------------------------------------------------------------------
+
+    def facets(self):
+        """For every option of every filter: how many results choosing it would give.
+
+        The count for an option of a repeatable parameter ignores that parameter's current
+        values (choosing another route widens the search) and keeps all the others: one
+        aggregate query per parameter, never one per option.
+        """
+        groups = {
+            "route": (TreatmentRoute.objects.all(), "offerings__location"),
+            "condition": (Condition.objects.all(), "locations"),
+            "insurance": (Payer.objects.all(), "acceptances__location"),
+            "payment": (PaymentOption.objects.all(), "locations"),
+            "language": (Language.objects.all(), "locations"),
+        }
+        facets = {}
+        for name, (options, path) in groups.items():
+            matching = self.filter_queryset(self.queryset.all(), skip={name}).order_by()
+            chosen = {str(v) for v in self.form.data.getlist(name)} if self.form.data else set()
+            key = "code" if name == "language" else "slug"
+            counted = options.annotate(
+                matches=Count(
+                    path, filter=Q(**{f"{path}__in": matching.values("id")}), distinct=True
+                )
+            )
+            facets[name] = [
+                Facet(
+                    value=getattr(option, key),
+                    label=option.name,
+                    count=option.matches,
+                    chosen=getattr(option, key) in chosen,
+                )
+                for option in counted
+                if option.matches or getattr(option, key) in chosen
+            ]
+        flags = {
+            "psychotherapy": self.psychotherapy_q,
+            "telehealth": self.telehealth_q,
+            "accepting": self.accepting_q,
+        }
+        # The flags combine with AND, so one query counts them all: each flag's count keeps
+        # the other flags that are chosen.
+        chosen_flags = {name for name in flags if self.form.cleaned_data.get(name)}
+        matching = self.filter_queryset(self.queryset.all(), skip=set(flags)).order_by()
+        counts = matching.aggregate(
+            **{
+                name: Count(
+                    "id",
+                    filter=Q(condition, *(flags[other] for other in chosen_flags - {name})),
+                )
+                for name, condition in flags.items()
+            }
+        )
+        for name in flags:
+            facets[name] = Facet(
+                value="true",
+                label=name,
+                count=counts[name],
+                chosen=bool(self.form.cleaned_data.get(name)),
+            )
+        return facets
+
+
+def page_url(request, number):
+    """The current URL, relative, with another page number: shareable and stable."""
+    query = request.GET.copy()
+    query["page"] = str(number)
+    return f"{request.path}?{query.urlencode()}"
+
+
+@dataclass(frozen=True)
+class Facet:
+    """One option of a filter, with how many results choosing it gives (None: not counted)."""
+
+    value: str
+    label: str
+    count: int | None
+    chosen: bool
+
+
+def unfaceted_options(data):
+    """The filters' options without counts, for a form whose input did not validate."""
+    groups = {
+        "route": TreatmentRoute.objects.all(),
+        "condition": Condition.objects.all(),
+        "insurance": Payer.objects.all(),
+        "payment": PaymentOption.objects.all(),
+        "language": Language.objects.all(),
+    }
+    options = {}
+    for name, queryset in groups.items():
+        chosen = set(data.getlist(name))
+        key = "code" if name == "language" else "slug"
+        options[name] = [
+            Facet(getattr(obj, key), obj.name, None, getattr(obj, key) in chosen)
+            for obj in queryset
+        ]
+    for name in ("psychotherapy", "telehealth", "accepting"):
+        options[name] = Facet("true", name, None, data.get(name, "").lower() == "true")
+    return options
+
+
+@dataclass
+class ResultPage:
+    rows: list
+    count: int
+    number: int
+    size: int
+
+    @property
+    def num_pages(self):
+        return max(1, math.ceil(self.count / self.size))
+
+    @property
+    def has_next(self):
+        return self.number < self.num_pages
+
+    @property
+    def has_previous(self):
+        return self.number > 1
+
+    @property
+    def start_index(self):
+        return (self.number - 1) * self.size + 1 if self.rows else 0
+
+    @property
+    def end_index(self):
+        return (self.number - 1) * self.size + len(self.rows)

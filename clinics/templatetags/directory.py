@@ -1,0 +1,39 @@
+"""Template helpers for the public pages."""
+
+import json
+
+from django import template
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import QueryDict
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+# The same escapes as Django's json_script: nothing in the data can close the script element.
+_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+@register.filter
+def json_ld(data):
+    """Structured data (schema.org) as a <script type="application/ld+json"> element.
+
+    A data block, never executed, so the strict script-src of the CSP does not apply to it.
+    """
+    text = json.dumps(data, cls=DjangoJSONEncoder).translate(_SCRIPT_ESCAPES)
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))
+
+
+@register.simple_tag
+def search_url(**params):
+    """A /search/ URL with the given parameters (lists repeat the parameter)."""
+    query = QueryDict(mutable=True)
+    for key, value in params.items():
+        if isinstance(value, list | tuple):
+            query.setlist(key, [str(v) for v in value])
+        elif value not in (None, ""):
+            query[key] = str(value)
+    return (
+        f"{reverse('clinics:search')}?{query.urlencode()}" if query else reverse("clinics:search")
+    )
