@@ -582,12 +582,14 @@ def parse_rows(columns, rows, reference, progress=None):
             fields["coordinates_source"] = Location.CoordinatesSource.MISSING
         fields["latitude"], fields["longitude"] = latitude, longitude
 
-        routes = attempt("routes", parse_slugs, reference.routes, "route") or set()
+        routes = attempt("routes", parse_slugs, reference.routes, "route")
+        routes_known = routes is not None and bool(clean(row.get("routes")))
+        routes = routes or set()
         for column, slug in route_columns.items():
             price = attempt(column, parse_price)
             if price is None:
                 continue
-            if price != (None, None) and slug not in routes and clean(row.get("routes")):
+            if price != (None, None) and slug not in routes and routes_known:
                 problem(column, f"a price for {slug}, but {slug} is not in routes; add it there")
             if slug in routes:
                 offerings[slug] = price
