@@ -1,0 +1,172 @@
+"""Moderators' bulk tools in the Clinic admin (issue 5): CSV import and export, duplicates, merge.
+
+`ClinicBulkAdminMixin` adds to the Clinic changelist:
+- `import/`: upload a CSV; the same code path and line-by-line report as `import_clinics`;
+- an "Export selected clinics as CSV" action, in the import format;
+- `duplicates/`: the possible duplicates of clinics.duplicates.find_duplicates;
+- `merge/?source=<id>&target=<id>`: confirm and merge two clinics, also reached with the
+  "Merge two selected clinics" action.
+Only moderators (the `moderate_clinic` permission, or superusers) see or reach any of it.
+"""
+
+from pathlib import Path
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+
+from clinics.duplicates import MergeError, clinic_merge, find_duplicates
+from clinics.importers import export_clinics, import_clinics, listings
+
+MODERATE = "clinics.moderate_clinic"
+
+
+class ClinicImportForm(forms.Form):
+    file = forms.FileField(label="CSV file", help_text="UTF-8, one row per location.")
+    source = forms.SlugField(
+        required=False,
+        max_length=60,
+        help_text="Name of the data source; importing again with the same source updates "
+        "the same clinics. Defaults to the file name.",
+    )
+    dry_run = forms.BooleanField(required=False, help_text="Check the file, write nothing.")
+    publish = forms.BooleanField(required=False, help_text="Publish new clinics at once.")
+    skip_invalid = forms.BooleanField(
+        required=False, help_text="Import the valid rows and report the others."
+    )
+
+
+class ClinicBulkAdminMixin:
+    def _is_moderator(self, request):
+        return request.user.is_active and request.user.has_perm(MODERATE)
+
+    def _require_moderator(self, request):
+        if not self._is_moderator(request):
+            raise PermissionDenied
+
+    def get_urls(self):
+        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
+        wrap = self.admin_site.admin_view
+        return [
+            path("import/", wrap(self.import_csv_view), name=f"{prefix}_import"),
+            path("duplicates/", wrap(self.duplicates_view), name=f"{prefix}_duplicates"),
+            path("merge/", wrap(self.merge_view), name=f"{prefix}_merge"),
+            *super().get_urls(),
+        ]
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if self._is_moderator(request):
+            for name in ("export_as_csv", "merge_two_selected"):
+                actions[name] = self.get_action(name)
+        return actions
+
+    def _context(self, request, title, **extra):
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": title,
+            **extra,
+        }
+
+    # Import ----------------------------------------------------------------------------
+
+    def import_csv_view(self, request):
+        self._require_moderator(request)
+        report = None
+        form = ClinicImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            report = import_clinics(
+                upload.read(),
+                source_name=form.cleaned_data["source"] or Path(upload.name).stem or "csv",
+                dry_run=form.cleaned_data["dry_run"],
+                publish=form.cleaned_data["publish"],
+                skip_invalid=form.cleaned_data["skip_invalid"],
+                user=request.user,
+            )
+            level = messages.SUCCESS if report.ok else messages.ERROR
+            self.message_user(request, " ".join(report.summary()), level)
+        context = self._context(request, "Import clinics from CSV", form=form, report=report)
+        return TemplateResponse(request, "admin/clinics/clinic/import_csv.html", context)
+
+    # Export ----------------------------------------------------------------------------
+
+    def export_as_csv(self, request, queryset):
+        self._require_moderator(request)
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        filename = f"clinics-{timezone.now():%Y%m%d-%H%M}.csv"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        selected = listings().filter(pk__in=queryset.values("pk"))
+        export_clinics(response, selected)
+        return response
+
+    export_as_csv.short_description = "Export selected clinics as CSV"
+    export_as_csv.allowed_permissions = ("view",)
+
+    # Duplicates and merge ---------------------------------------------------------------
+
+    def duplicates_view(self, request):
+        self._require_moderator(request)
+        pairs = find_duplicates()
+        merge_url = reverse("admin:clinics_clinic_merge")
+        rows = [
+            {
+                "pair": pair,
+                "merge_first": f"{merge_url}?{urlencode({'source': pair.second.pk, 'target': pair.first.pk})}",
+                "merge_second": f"{merge_url}?{urlencode({'source': pair.first.pk, 'target': pair.second.pk})}",
+            }
+            for pair in pairs
+        ]
+        context = self._context(request, "Possible duplicate clinics", rows=rows)
+        return TemplateResponse(request, "admin/clinics/clinic/duplicates.html", context)
+
+    def merge_two_selected(self, request, queryset):
+        self._require_moderator(request)
+        chosen = list(queryset.order_by("pk").values_list("pk", flat=True)[:3])
+        if len(chosen) != 2:
+            self.message_user(request, "Select exactly two clinics to merge.", messages.WARNING)
+            return None
+        target, source = chosen
+        url = reverse("admin:clinics_clinic_merge")
+        return HttpResponseRedirect(f"{url}?{urlencode({'source': source, 'target': target})}")
+
+    merge_two_selected.short_description = "Merge two selected clinics"
+    merge_two_selected.allowed_permissions = ("change",)
+
+    def merge_view(self, request):
+        self._require_moderator(request)
+        data = request.POST if request.method == "POST" else request.GET
+        try:
+            source_pk, target_pk = int(data.get("source", "")), int(data.get("target", ""))
+        except ValueError:
+            self.message_user(request, "Choose two clinics to merge.", messages.WARNING)
+            return HttpResponseRedirect(reverse("admin:clinics_clinic_duplicates"))
+        clinics = listings().annotate(
+            location_total=Count("locations", distinct=True),
+            clinician_total=Count("clinicians", distinct=True),
+        )
+        source = get_object_or_404(clinics, pk=source_pk)
+        target = get_object_or_404(clinics, pk=target_pk)
+        if request.method == "POST":
+            try:
+                result = clinic_merge(source=source, target=target, user=request.user)
+            except MergeError as error:
+                self.message_user(request, str(error), messages.ERROR)
+            else:
+                self.message_user(request, str(result), messages.SUCCESS)
+                return HttpResponseRedirect(
+                    reverse("admin:clinics_clinic_change", args=[target.pk])
+                )
+        swap = f"{reverse('admin:clinics_clinic_merge')}?{urlencode({'source': target.pk, 'target': source.pk})}"
+        context = self._context(
+            request, "Merge two clinics", source=source, target=target, swap_url=swap
+        )
+        return TemplateResponse(request, "admin/clinics/clinic/merge.html", context)
