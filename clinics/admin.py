@@ -1,12 +1,15 @@
 """The Django admin: where moderators and site administrators keep the directory."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Count
+from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from clinics import access, moderation
 from clinics.models import (
+    ClaimRequest,
     Clinic,
     Clinician,
     Condition,
@@ -18,8 +21,59 @@ from clinics.models import (
     PayerAcceptance,
     PaymentOption,
     ProfessionalBody,
+    Report,
+    StaffMembership,
     TreatmentRoute,
 )
+
+
+class ClinicScopedAdminMixin:
+    """Scopes an admin to the clinics the signed-in user keeps (issue 4).
+
+    Moderators and superusers see everything. Clinic staff see only their own clinics and
+    what is under them (the changelist, the change pages, foreign-key and autocomplete
+    choices), and change only what the public cannot see yet; the rules are in
+    clinics/access.py. A URL or a POST carrying another clinic's id finds nothing.
+    """
+
+    clinic_lookup = "clinic"  # the path from this model to its Clinic; "" for Clinic itself
+
+    def _clinic_of(self, obj):
+        return getattr(obj, self.clinic_lookup) if self.clinic_lookup else obj
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if access.is_moderator(request.user):
+            return queryset
+        lookup = f"{self.clinic_lookup}__in" if self.clinic_lookup else "pk__in"
+        return queryset.filter(**{lookup: access.clinics_managed_by(request.user).values("pk")})
+
+    def _may_edit(self, request, obj):
+        if obj is None or access.is_moderator(request.user):
+            return True
+        return access.can_edit_clinic(request.user, self._clinic_of(obj))
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._may_edit(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._may_edit(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.related_model is Clinic and not access.is_moderator(request.user):
+            kwargs["queryset"] = access.clinics_editable_by(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        # Autocomplete for a clinic foreign key offers only clinics the user may change.
+        if (
+            self.model is Clinic
+            and request.path == reverse("admin:autocomplete")
+            and not access.is_moderator(request.user)
+        ):
+            queryset = queryset.filter(pk__in=access.clinics_editable_by(request.user).values("pk"))
+        return queryset, may_have_duplicates
 
 
 @admin.register(TreatmentRoute)
@@ -78,8 +132,9 @@ class LocationInline(admin.StackedInline):
         "conditions",
         "payment_options",
         "languages",
+        "draft_of",
     ]
-    readonly_fields = ["coordinates_source"]
+    readonly_fields = ["coordinates_source", "draft_of"]
     autocomplete_fields = ["conditions", "payment_options", "languages"]
 
 
@@ -90,7 +145,18 @@ class ClinicianInline(admin.TabularInline):
 
 
 @admin.register(Clinic)
-class ClinicAdmin(SimpleHistoryAdmin):
+class ClinicAdmin(ClinicScopedAdminMixin, SimpleHistoryAdmin):
+    clinic_lookup = ""
+    # What only moderators set: clinic staff see these fields read-only.
+    staff_readonly_fields = [
+        "status",
+        "verified_at",
+        "draft_of",
+        "review_note",
+        "review_claimed_by",
+        "review_claimed_at",
+        "flagged_stale_at",
+    ]
     list_display = [
         "name",
         "status",
@@ -110,7 +176,15 @@ class ClinicAdmin(SimpleHistoryAdmin):
     ]
     search_fields = ["name", "slug", "npi", "locations__city", "locations__postal_code"]
     prepopulated_fields = {"slug": ["name"]}
-    readonly_fields = ["created_at", "updated_at", "import_source", "import_ref"]
+    readonly_fields = [
+        "created_at",
+        "updated_at",
+        "import_source",
+        "import_ref",
+        "draft_of",
+        "review_claimed_by",
+        "review_claimed_at",
+    ]
     autocomplete_fields = ["memberships"]
     date_hierarchy = "updated_at"
     inlines = [LocationInline, ClinicianInline]
@@ -147,11 +221,77 @@ class ClinicAdmin(SimpleHistoryAdmin):
                 ]
             },
         ),
+        (
+            "Moderation",
+            {
+                "fields": [
+                    "draft_of",
+                    "review_note",
+                    ("review_claimed_by", "review_claimed_at"),
+                    "flagged_stale_at",
+                ]
+            },
+        ),
         ("Record", {"fields": ["import_source", "import_ref", "created_at", "updated_at"]}),
     ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(location_total=Count("locations"))
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not access.is_moderator(request.user):
+            extra = self.staff_readonly_fields + (["slug"] if obj else [])
+            fields += [name for name in extra if name not in fields]
+        return fields
+
+    def get_prepopulated_fields(self, request, obj=None):
+        if obj is not None and not access.is_moderator(request.user):
+            return {}  # the slug is read-only for staff once the listing exists
+        return super().get_prepopulated_fields(request, obj)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # Staff never change a published listing: they edit its working copy (issue 4).
+        if not access.is_moderator(request.user):
+            clinic = self.get_object(request, object_id)
+            if clinic is not None and clinic.status == Clinic.Status.PUBLISHED:
+                copy = moderation.clinic_start_edit(clinic=clinic, user=request.user)
+                self.message_user(
+                    request,
+                    "You are editing a working copy. Patients keep seeing the published "
+                    "listing until a moderator approves your changes.",
+                    messages.INFO,
+                )
+                return HttpResponseRedirect(reverse("admin:clinics_clinic_change", args=[copy.pk]))
+        extra_context = {**(extra_context or {}), "show_submit_for_review": True}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        is_staff_add = not change and not access.is_moderator(request.user)
+        if is_staff_add:
+            obj.status = Clinic.Status.PENDING  # new listings by staff wait for review
+        super().save_model(request, obj, form, change)
+        if is_staff_add:
+            StaffMembership.objects.get_or_create(
+                user=request.user, clinic=obj, defaults={"role": StaffMembership.Role.OWNER}
+            )
+
+    def _submit_if_asked(self, request, obj):
+        if "_submit_for_review" in request.POST and obj.status != Clinic.Status.PENDING:
+            try:
+                moderation.clinic_submit(clinic=obj, user=request.user)
+            except moderation.ModerationError as error:
+                self.message_user(request, str(error), messages.ERROR)
+            else:
+                self.message_user(request, "Submitted for review.", messages.SUCCESS)
+
+    def response_change(self, request, obj):
+        self._submit_if_asked(request, obj)
+        return super().response_change(request, obj)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        self._submit_if_asked(request, obj)
+        return super().response_add(request, obj, post_url_continue)
 
     @admin.display(description="locations", ordering="location_total")
     def location_count(self, clinic):
@@ -185,13 +325,13 @@ class OpeningHoursInline(admin.TabularInline):
 
 
 @admin.register(Location)
-class LocationAdmin(SimpleHistoryAdmin):
+class LocationAdmin(ClinicScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "clinic_link", "city", "state", "postal_code", "coordinates_source"]
     list_filter = ["state", "coordinates_source", "clinic__status"]
     search_fields = ["name", "address_line1", "city", "postal_code", "clinic__name"]
     list_select_related = ["clinic"]
     autocomplete_fields = ["clinic", "conditions", "payment_options", "languages"]
-    readonly_fields = ["coordinates_source", "import_ref", "created_at", "updated_at"]
+    readonly_fields = ["coordinates_source", "import_ref", "draft_of", "created_at", "updated_at"]
     inlines = [OfferingInline, PayerAcceptanceInline, OpeningHoursInline]
     fieldsets = [
         (None, {"fields": ["clinic", "name"]}),
@@ -209,10 +349,63 @@ class LocationAdmin(SimpleHistoryAdmin):
             "Details",
             {"fields": ["phone", "accessibility", "conditions", "payment_options", "languages"]},
         ),
-        ("Record", {"fields": ["import_ref", "created_at", "updated_at"]}),
+        ("Record", {"fields": ["import_ref", "draft_of", "created_at", "updated_at"]}),
     ]
 
     @admin.display(description="clinic", ordering="clinic__name")
     def clinic_link(self, location):
         url = reverse("admin:clinics_clinic_change", args=[location.clinic_id])
         return format_html('<a href="{}">{}</a>', url, location.clinic.name)
+
+
+@admin.register(StaffMembership)
+class StaffMembershipAdmin(SimpleHistoryAdmin):
+    list_display = ["user", "clinic", "role", "created_at"]
+    list_filter = ["role"]
+    list_select_related = ["user", "clinic"]
+    search_fields = ["user__email", "user__username", "clinic__name"]
+    autocomplete_fields = ["user", "clinic"]
+    fields = ["user", "clinic", "role", "created_at"]
+    readonly_fields = ["created_at"]
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    list_display = ["clinic", "problem", "created_at", "resolved_at"]
+    list_filter = ["problem", ("resolved_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["clinic"]
+    search_fields = ["clinic__name", "details", "email"]
+    autocomplete_fields = ["clinic"]
+    fields = [
+        "clinic",
+        "problem",
+        "details",
+        "email",
+        "created_at",
+        ("claimed_by", "claimed_at"),
+        ("resolved_by", "resolved_at"),
+        "resolution_note",
+    ]
+    readonly_fields = ["created_at", "claimed_by", "claimed_at", "resolved_by", "resolved_at"]
+
+
+@admin.register(ClaimRequest)
+class ClaimRequestAdmin(admin.ModelAdmin):
+    list_display = ["clinic", "name", "work_email", "status", "created_at"]
+    list_filter = ["status"]
+    list_select_related = ["clinic"]
+    search_fields = ["clinic__name", "name", "work_email", "npi"]
+    autocomplete_fields = ["clinic"]
+    fields = [
+        "clinic",
+        "name",
+        "role",
+        "work_email",
+        "npi",
+        "status",
+        "created_at",
+        ("claimed_by", "claimed_at"),
+        ("decided_by", "decided_at"),
+        "decision_note",
+    ]
+    readonly_fields = ["created_at", "claimed_by", "claimed_at", "decided_by", "decided_at"]

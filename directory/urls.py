@@ -7,5 +7,7 @@ admin.site.index_title = "Listings and reference data"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # Report / claim / list-your-clinic and the moderation queue (issue 4); before clinics.urls.
+    path("", include("clinics.moderation_urls")),
     path("", include("clinics.urls")),
 ]

@@ -1,0 +1,97 @@
+"""Who may see and change which listing (issue 4). Every object check goes through here.
+
+Three kinds of signed-in people:
+- superusers and moderators (the "Moderator" group, permission `clinics.moderate_clinic`)
+  see and change every listing, approve, reject, verify and revert;
+- clinic staff (a StaffMembership on a clinic) see their own clinics and change only what the
+  public cannot see yet: a working copy of their published listing, or a new listing waiting
+  for review. A published listing itself changes only when a moderator approves;
+- everybody else sees published listings only.
+
+"Missing" and "not yours" look the same: the helpers raise Http404 for both, like Zulip's
+`access_stream_by_id`, so ids cannot be probed.
+"""
+
+from django.db.models import Q
+from django.http import Http404
+
+from clinics.models import Clinic, Location
+
+# The states in which clinic staff may change a listing; published and archived rows change
+# only through clinic_approve (or a moderator).
+STAFF_EDITABLE_STATUSES = [Clinic.Status.DRAFT, Clinic.Status.PENDING, Clinic.Status.REJECTED]
+
+
+def is_moderator(user):
+    return bool(user and user.is_active and user.has_perm("clinics.moderate_clinic"))
+
+
+def _member_clinic_ids(user):
+    return user.clinic_memberships.values("clinic_id")
+
+
+def clinics_managed_by(user, queryset=None):
+    """Clinics the user may see in the staff admin: their own, and working copies of them."""
+    queryset = Clinic.objects.all() if queryset is None else queryset
+    if not (user and user.is_authenticated and user.is_active):
+        return queryset.none()
+    if is_moderator(user):
+        return queryset
+    ids = _member_clinic_ids(user)
+    return queryset.filter(Q(pk__in=ids) | Q(draft_of__in=ids))
+
+
+def clinics_editable_by(user, queryset=None):
+    """Clinics the user may change now."""
+    queryset = clinics_managed_by(user, queryset)
+    if is_moderator(user):
+        return queryset
+    return queryset.filter(status__in=STAFF_EDITABLE_STATUSES)
+
+
+def locations_editable_by(user, queryset=None):
+    queryset = Location.objects.all() if queryset is None else queryset
+    return queryset.filter(clinic__in=clinics_editable_by(user).values("pk"))
+
+
+def locations_managed_by(user, queryset=None):
+    queryset = Location.objects.all() if queryset is None else queryset
+    return queryset.filter(clinic__in=clinics_managed_by(user).values("pk"))
+
+
+def is_staff_of(user, clinic):
+    """True when the user keeps this clinic (or the published listing it is a copy of)."""
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    clinic_id = clinic.draft_of_id or clinic.pk
+    return user.clinic_memberships.filter(clinic_id=clinic_id).exists()
+
+
+def can_edit_clinic(user, clinic):
+    return clinics_editable_by(user).filter(pk=clinic.pk).exists()
+
+
+def can_moderate(user):
+    return is_moderator(user)
+
+
+def get_clinic_for_user_or_404(user, *, pk=None, slug=None, for_edit=False):
+    """The clinic with this id or slug if the user may see it (or edit it), else Http404."""
+    if pk is None and slug is None:
+        raise ValueError("Give pk or slug.")
+    queryset = clinics_editable_by(user) if for_edit else clinics_managed_by(user)
+    lookup = {"pk": pk} if pk is not None else {"slug": slug}
+    try:
+        return queryset.get(**lookup)
+    except (Clinic.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such clinic.") from None
+
+
+def get_moderation_clinic_or_404(user, *, pk):
+    """A clinic for the moderation pages: moderators only, 404 for everybody else."""
+    if not is_moderator(user):
+        raise Http404("No such clinic.")
+    try:
+        return Clinic.objects.get(pk=pk)
+    except (Clinic.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such clinic.") from None
