@@ -6,7 +6,7 @@ UV := $(shell if uv --version >/dev/null 2>&1; then echo uv; else echo "$(PYTHON
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format migrations-check demo clean
+.PHONY: install run serve test lint format migrations-check demo clean
 
 install: .venv/.installed
 
@@ -20,6 +20,17 @@ run: install
 	DEBUG=1 $(UV) run python manage.py migrate --noinput
 	DEBUG=1 $(UV) run python manage.py generate_demo_data --if-empty
 	DEBUG=1 $(UV) run python manage.py runserver $(HOST):$(PORT)
+
+# The production stack on this machine: gunicorn, DEBUG off, compressed hashed static files.
+# Production settings come from the environment; these defaults only make it start locally.
+SERVE_ENV = DEBUG=0 SECRET_KEY="$${SECRET_KEY:-local-serve-$$(hostname)-$$(id -u)-not-for-production}" \
+	ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}" SECURE_SSL_REDIRECT="$${SECURE_SSL_REDIRECT:-0}"
+
+serve: install
+	$(SERVE_ENV) $(UV) run python manage.py migrate --noinput
+	$(SERVE_ENV) $(UV) run python manage.py collectstatic --noinput -v0
+	$(SERVE_ENV) $(UV) run python manage.py generate_demo_data --if-empty
+	$(SERVE_ENV) BIND=$(HOST):$(PORT) $(UV) run gunicorn directory.wsgi
 
 test: install
 	$(UV) run pytest $(PYTEST_ARGS)

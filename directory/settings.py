@@ -62,11 +62,14 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "simple_history",
+    "axes",
     "clinics",
 ]
 
 MIDDLEWARE = [
+    "directory.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "directory.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -76,7 +79,25 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "directory.routers.ReplicaRoutingMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into a 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Brute-force protection for every sign-in (admin and staff): after 5 failures for one
+# username from one address, that pair is locked out for an hour. Off in tests unless a test
+# turns it on, because the test client signs in without a request.
+AXES_ENABLED = env_bool("AXES_ENABLED", default=not TESTING)
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = 1  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
 
 ROOT_URLCONF = "directory.urls"
 WSGI_APPLICATION = "directory.wsgi.application"
@@ -99,22 +120,44 @@ TEMPLATES = [
 
 # Database: a SQLite file unless DATABASE_URL names another (postgres://user@host:5432/name).
 # Persistent connections with health checks: a fresh connection per request costs more than
-# the search itself (../shared/notes/geo-search.md, section 6).
-DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "600")),
-        conn_health_checks=True,
+# the search itself (../shared/notes/geo-search.md, section 6). DATABASE_POOL=1 uses psycopg's
+# connection pool instead (PostgreSQL only; Django then requires CONN_MAX_AGE=0).
+DATABASE_POOL = env_bool("DATABASE_POOL")
+
+
+def database(url):
+    config = dj_database_url.parse(
+        url,
+        conn_max_age=0 if DATABASE_POOL else int(os.environ.get("CONN_MAX_AGE", "600")),
+        conn_health_checks=not DATABASE_POOL,
     )
+    if DATABASE_POOL and config["ENGINE"] == "django.db.backends.postgresql":
+        config.setdefault("OPTIONS", {})["pool"] = {
+            "min_size": int(os.environ.get("DATABASE_POOL_MIN", "2")),
+            "max_size": int(os.environ.get("DATABASE_POOL_MAX", "10")),
+            "timeout": 10,
+        }
+    return config
+
+
+DATABASES = {
+    "default": database(os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
 }
+# A read replica: anonymous page views read from it (directory/routers.py).
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = database(os.environ["DATABASE_REPLICA_URL"])
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["directory.routers.ReplicaRouter"]
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Like Django's RedisCache, but a Redis outage means "no cache", not an error.
+            "BACKEND": "directory.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "TIMEOUT": 3600,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 else:
@@ -220,10 +263,22 @@ GEOCODER_TIMEOUT_SECONDS = float(os.environ.get("GEOCODER_TIMEOUT_SECONDS", "5")
 # Shown on every page while the listings are the generated demo data.
 DEMO_DATA_NOTICE = env_bool("DEMO_DATA_NOTICE", default=True)
 
+# Logs go to standard output as JSON lines carrying the request id (directory/logs.py);
+# LOG_FORMAT=plain gives readable lines for development.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "directory.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "directory.logs.JsonFormatter"},
+        "plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": os.environ.get("LOG_FORMAT", "plain" if DEBUG else "json"),
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }

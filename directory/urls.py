@@ -1,12 +1,15 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from directory.views import healthz
+
 admin.site.site_header = "Ketamine provider directory"
 admin.site.site_title = "Directory admin"
 admin.site.index_title = "Listings and reference data"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
     # Report / claim / list-your-clinic and the moderation queue (issue 4); before clinics.urls.
     path("", include("clinics.moderation_urls")),
     path("", include("clinics.urls")),

@@ -1,0 +1,24 @@
+"""gunicorn settings for production: `gunicorn directory.wsgi` reads this file by default.
+
+Sync workers, as many as 2 x cores + 1 unless WEB_CONCURRENCY says otherwise; each keeps its
+own persistent database connection (or a psycopg pool with DATABASE_POOL=1).
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')}")
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+worker_class = "sync"
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 30
+keepalive = 5
+max_requests = 2000  # recycle workers now and then; jitter avoids restarting all at once
+max_requests_jitter = 200
+accesslog = "-"
+errorlog = "-"
+access_log_format = (
+    '{"remote": "%(h)s", "request": "%(r)s", "status": %(s)s, "bytes": "%(B)s", '
+    '"duration_ms": %(M)s, "request_id": "%({x-request-id}o)s", "agent": "%(a)s"}'
+)
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
