@@ -191,23 +191,23 @@ STORAGES = {
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Email: printed to the console unless an SMTP host is configured.
-MAILERS = {
-    "default": (
-        {
+# Email: printed to the console in development and tests; in production sent over SMTP to
+# EMAIL_HOST (default: an MTA on localhost, port 25).
+if DEBUG or TESTING:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+else:
+    MAILERS = {
+        "default": {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
             "OPTIONS": {
-                "host": os.environ.get("EMAIL_HOST", ""),
-                "port": int(os.environ.get("EMAIL_PORT", "587")),
+                "host": os.environ.get("EMAIL_HOST", "localhost"),
+                "port": int(os.environ.get("EMAIL_PORT", "25")),
                 "username": os.environ.get("EMAIL_HOST_USER", ""),
                 "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
-                "use_tls": env_bool("EMAIL_USE_TLS", default=True),
+                "use_tls": env_bool("EMAIL_USE_TLS"),
             },
         }
-        if os.environ.get("EMAIL_HOST")
-        else {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
-    )
-}
+    }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "directory@localhost")
 
 # Security headers. HTTPS-only settings apply whenever DEBUG is off; a TLS-terminating proxy
