@@ -13,6 +13,7 @@ from pathlib import Path
 
 from django import forms
 from django.contrib import messages
+from django.contrib.admin.options import ActionLocation
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import HttpResponse, HttpResponseRedirect
@@ -61,9 +62,9 @@ class ClinicBulkAdminMixin:
             *super().get_urls(),
         ]
 
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        if self._is_moderator(request):
+    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
+        actions = super().get_actions(request, action_location=action_location)
+        if action_location == ActionLocation.CHANGE_LIST and self._is_moderator(request):
             for name in ("export_as_csv", "merge_two_selected"):
                 actions[name] = self.get_action(name)
         return actions
@@ -81,8 +82,9 @@ class ClinicBulkAdminMixin:
     def import_csv_view(self, request):
         self._require_moderator(request)
         report = None
-        form = ClinicImportForm(request.POST or None, request.FILES or None)
-        if request.method == "POST" and form.is_valid():
+        posted = request.method == "POST"
+        form = ClinicImportForm(request.POST, request.FILES) if posted else ClinicImportForm()
+        if posted and form.is_valid():
             upload = form.cleaned_data["file"]
             report = import_clinics(
                 upload.read(),

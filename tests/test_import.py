@@ -674,3 +674,65 @@ def test_blank_lines_are_skipped_and_line_numbers_stay_true():
     report = import_clinics(data.encode(), source_name="x")
 
     assert [str(e).split(":")[0] for e in report.errors] == ["line 5"]
+
+
+# Admin upload --------------------------------------------------------------------------------
+
+
+def upload(admin_client, data, name="partner.csv", **options):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    payload = {"file": SimpleUploadedFile(name, data, content_type="text/csv")}
+    payload.update({key: "on" for key, value in options.items() if value is True})
+    payload.update({key: value for key, value in options.items() if isinstance(value, str)})
+    return admin_client.post(reverse("admin:clinics_clinic_import"), payload)
+
+
+def test_admin_upload_imports_with_the_same_report(admin_client, admin_user):
+    from django.urls import reverse
+
+    page = admin_client.get(reverse("admin:clinics_clinic_import"))
+    assert page.status_code == 200
+
+    response = upload(admin_client, SAMPLE.read_bytes(), name="sample-import.csv")
+
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "clinics: 2 created, 0 updated, 0 unchanged, 0 invalid" in text
+    harbor = Clinic.objects.get(import_source="sample-import", import_ref="c-001")
+    assert harbor.status == Clinic.Status.PENDING
+    assert harbor.history.get().history_user == admin_user
+
+
+def test_admin_upload_reports_every_error_and_writes_nothing(admin_client):
+    response = upload(
+        admin_client,
+        to_csv(row(state="XX"), row(clinic_id="c-2", location_id="l-2", price_iv="9-1")),
+    )
+
+    text = response.content.decode()
+    assert "line 2: state: &#x27;XX&#x27; is not a US state" in text
+    assert "line 3: price_iv: the price range 9-1 is reversed" in text
+    assert "Nothing written" in text
+    assert not Clinic.objects.exists()
+
+
+def test_admin_upload_options(admin_client):
+    data = to_csv(row(), row(clinic_id="c-2", location_id="l-2", state="XX"))
+
+    upload(admin_client, data, dry_run=True, skip_invalid=True)
+    assert not Clinic.objects.exists()
+
+    upload(admin_client, data, skip_invalid=True, publish=True, source="partner-a")
+    clinic = Clinic.objects.get()
+    assert (clinic.import_source, clinic.status) == ("partner-a", Clinic.Status.PUBLISHED)
+
+
+def test_admin_upload_needs_a_file(admin_client):
+    from django.urls import reverse
+
+    response = admin_client.post(reverse("admin:clinics_clinic_import"), {})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["file"]
