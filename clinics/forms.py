@@ -55,6 +55,10 @@ class SpamResistantForm(forms.Form):
             # A re-rendered form gets a fresh timestamp: correcting it takes a person a while.
             self.data = self.data.copy()
             self.data["started"] = form_timestamp()
+        if time.time() - started > MAX_FORM_AGE_SECONDS:
+            raise forms.ValidationError(
+                "This form has expired. Please check your entries and send it again."
+            )
         if time.time() - started < MIN_FILL_SECONDS:
             raise forms.ValidationError(
                 "That was very quick. Please check your entries and send the form again."
