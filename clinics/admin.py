@@ -8,6 +8,7 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from clinics import access, moderation
+from clinics.admin_bulk import ClinicBulkAdminMixin
 from clinics.models import (
     ClaimRequest,
     Clinic,
@@ -145,7 +146,7 @@ class ClinicianInline(admin.TabularInline):
 
 
 @admin.register(Clinic)
-class ClinicAdmin(ClinicScopedAdminMixin, SimpleHistoryAdmin):
+class ClinicAdmin(ClinicBulkAdminMixin, ClinicScopedAdminMixin, SimpleHistoryAdmin):
     clinic_lookup = ""
     # What only moderators set: clinic staff see these fields read-only.
     staff_readonly_fields = [
