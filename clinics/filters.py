@@ -121,14 +121,18 @@ class SearchForm(forms.Form):
     page = forms.IntegerField(
         min_value=1,
         required=False,
-        error_messages={"invalid": "The page must be a whole number, 1 or more."},
+        error_messages={
+            "invalid": "The page must be a whole number, 1 or more.",
+            "min_value": "The page must be a whole number, 1 or more.",
+        },
     )
     page_size = forms.IntegerField(
         min_value=1,
         max_value=MAX_PAGE_SIZE,
         required=False,
         error_messages={
-            "invalid": f"The page size must be a whole number from 1 to {MAX_PAGE_SIZE}."
+            key: f"The page size must be a whole number from 1 to {MAX_PAGE_SIZE}."
+            for key in ("invalid", "min_value", "max_value")
         },
     )
 
