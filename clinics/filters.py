@@ -62,6 +62,7 @@ MAX_RADIUS_MILES = 500
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 MAX_PRICE_USD = 1_000_000
+MAX_OFFSET = 10**12
 
 
 class SlugChoiceField(forms.ModelMultipleChoiceField):
@@ -130,10 +131,10 @@ class SearchForm(forms.Form):
         min_value=1,
         max_value=MAX_PAGE_SIZE,
         required=False,
-        error_messages={
-            key: f"The page size must be a whole number from 1 to {MAX_PAGE_SIZE}."
-            for key in ("invalid", "min_value", "max_value")
-        },
+        error_messages=dict.fromkeys(
+            ("invalid", "min_value", "max_value"),
+            f"The page size must be a whole number from 1 to {MAX_PAGE_SIZE}.",
+        ),
     )
 
     def clean_near(self):
@@ -399,6 +400,8 @@ class LocationFilter(django_filters.FilterSet):
         size = self.form.cleaned_data.get("page_size") or DEFAULT_PAGE_SIZE
         # count(*) OVER () gives the total with the rows (geo-search notes, section 5).
         start = (number - 1) * size
+        if start > MAX_OFFSET:
+            return None  # past the end of any directory; SQL can't take such an offset
         rows = list(self.qs.annotate(total=Window(Count("id")))[start : start + size])
         if not rows and number > 1:
             return None

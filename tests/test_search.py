@@ -232,6 +232,10 @@ def test_a_page_past_the_end_is_404(client, crowd):
     assert client.get("/search/?page=4").status_code == 404
 
 
+def test_an_absurd_page_number_is_404_not_500(client, crowd):
+    search(client, {"page": str(10**30)}, expect=404)
+
+
 def test_first_page_of_nothing_is_an_empty_200(client, listings):
     body = search(client, {"q": "nothing-matches"})
     assert body["count"] == 0
