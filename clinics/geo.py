@@ -20,7 +20,7 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import F, FloatField, Value
+from django.db.models import F, FloatField, Q, Value
 from django.db.models.functions import ASin, Cos, Least, Power, Radians, Sin, Sqrt
 
 from clinics.validators import US_STATES
@@ -277,15 +277,21 @@ def fill_coordinates(location):
 
 
 def bounding_box(latitude, longitude, miles):
-    """(min_lat, max_lat, min_lng, max_lng) enclosing the circle; assumes no antimeridian."""
+    """(min_lat, max_lat, min_lng, max_lng) enclosing the circle.
+
+    Longitudes are not wrapped: near the antimeridian (the Aleutians) min_lng can be below
+    -180 or max_lng above 180, and `within` then searches the two halves of the box.
+    """
     angular = miles / EARTH_RADIUS_MILES
     lat = math.radians(latitude)
     min_lat, max_lat = latitude - math.degrees(angular), latitude + math.degrees(angular)
     if max_lat >= 90 or min_lat <= -90 or math.cos(lat) < 1e-9:
         return max(min_lat, -90), min(max_lat, 90), -180.0, 180.0
     ratio = math.sin(angular) / math.cos(lat)
-    delta_lng = math.degrees(math.asin(ratio)) if ratio < 1 else 180.0
-    return min_lat, max_lat, max(longitude - delta_lng, -180.0), min(longitude + delta_lng, 180.0)
+    if ratio >= 1:
+        return min_lat, max_lat, -180.0, 180.0
+    delta_lng = math.degrees(math.asin(ratio))
+    return min_lat, max_lat, longitude - delta_lng, longitude + delta_lng
 
 
 def distance_miles_expression(latitude, longitude, lat_field="latitude", lng_field="longitude"):
@@ -312,13 +318,15 @@ def within(queryset, latitude, longitude, miles):
     min_lat, max_lat, min_lng, max_lng = bounding_box(latitude, longitude, miles)
     # A hair of slack so float rounding never drops a row lying exactly on the circle.
     slack = 1e-6
+    box = Q(latitude__gte=min_lat - slack, latitude__lte=max_lat + slack)
+    if min_lng < -180:
+        box &= Q(longitude__gte=min_lng + 360 - slack) | Q(longitude__lte=max_lng + slack)
+    elif max_lng > 180:
+        box &= Q(longitude__gte=min_lng - slack) | Q(longitude__lte=max_lng - 360 + slack)
+    else:
+        box &= Q(longitude__gte=min_lng - slack, longitude__lte=max_lng + slack)
     return (
-        queryset.filter(
-            latitude__gte=min_lat - slack,
-            latitude__lte=max_lat + slack,
-            longitude__gte=min_lng - slack,
-            longitude__lte=max_lng + slack,
-        )
+        queryset.filter(box)
         .annotate(distance=distance_miles_expression(latitude, longitude))
         .filter(distance__lte=miles)
     )
