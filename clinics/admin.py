@@ -1,8 +1,9 @@
 """The Django admin: where moderators and site administrators keep the directory."""
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.db.models import Count
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
@@ -54,8 +55,30 @@ class ClinicScopedAdminMixin:
             return True
         return access.can_edit_clinic(request.user, self._clinic_of(obj))
 
+    def _may_view(self, request, obj):
+        if obj is None or access.is_moderator(request.user):
+            return True
+        clinic = self._clinic_of(obj)
+        return access.clinics_managed_by(request.user).filter(pk=clinic.pk).exists()
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) and self._may_view(request, obj)
+
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and self._may_edit(request, obj)
+
+    def _get_or_404(self, request, object_id):
+        if not access.is_moderator(request.user) and self.get_object(request, object_id) is None:
+            raise Http404("No such object.")
+
+    # django-simple-history's pages look objects up outside get_queryset: scope them too.
+    def history_view(self, request, object_id, extra_context=None):
+        self._get_or_404(request, unquote(object_id))
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._get_or_404(request, unquote(object_id))
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and self._may_edit(request, obj)
@@ -242,14 +265,10 @@ class ClinicAdmin(ClinicBulkAdminMixin, ClinicScopedAdminMixin, SimpleHistoryAdm
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if not access.is_moderator(request.user):
-            extra = self.staff_readonly_fields + (["slug"] if obj else [])
-            fields += [name for name in extra if name not in fields]
+            # The slug stays editable: a working copy's slug is never published, and a new
+            # listing's slug is checked by the moderator who approves it.
+            fields += [name for name in self.staff_readonly_fields if name not in fields]
         return fields
-
-    def get_prepopulated_fields(self, request, obj=None):
-        if obj is not None and not access.is_moderator(request.user):
-            return {}  # the slug is read-only for staff once the listing exists
-        return super().get_prepopulated_fields(request, obj)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         # Staff never change a published listing: they edit its working copy (issue 4).

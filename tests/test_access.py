@@ -266,3 +266,21 @@ def test_editable_by(world, actor, expected):
         user = AnonymousUser()
     editable = set(Clinic.objects.editable_by(user).values_list("pk", flat=True))
     assert editable == {world[key].pk for key in expected}
+
+
+@pytest.mark.parametrize(("clinic_key", "allowed"), [("a", True), ("b", False)])
+def test_admin_history_pages_are_scoped(world, clinic_key, allowed):
+    clinic = world[clinic_key]
+    client = client_for(world, "staff_a")
+    history = reverse("admin:clinics_clinic_history", args=[clinic.pk])
+    assert (client.get(history).status_code == 200) is allowed
+    version = clinic.history.first().history_id
+    version_url = reverse("admin:clinics_clinic_simple_history", args=[clinic.pk, version])
+    assert (client.get(version_url).status_code == 200) is allowed
+
+
+@pytest.mark.parametrize(("clinic_key", "allowed"), [("copy_a", True), ("copy_b", False)])
+def test_location_history_pages_are_scoped(world, clinic_key, allowed):
+    location = world[clinic_key].locations.get()
+    url = reverse("admin:clinics_location_history", args=[location.pk])
+    assert (client_for(world, "staff_a").get(url).status_code == 200) is allowed
