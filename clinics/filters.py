@@ -443,7 +443,6 @@ class LocationFilter(django_filters.FilterSet):
                     chosen=getattr(option, key) in chosen,
                 )
                 for option in counted
-                if option.matches or getattr(option, key) in chosen
             ]
         flags = {
             "psychotherapy": self.psychotherapy_q,

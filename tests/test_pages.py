@@ -1,0 +1,371 @@
+"""The public HTML pages of the search: results, clinic detail, guides."""
+
+import datetime
+import json
+import re
+from html.parser import HTMLParser
+
+import pytest
+from django.core.cache import cache
+
+from clinics.models import Clinic, Condition, TreatmentRoute
+from tests.factories import (
+    ClinicFactory,
+    ClinicianFactory,
+    LocationFactory,
+    OfferingFactory,
+    OpeningHoursFactory,
+    PayerAcceptanceFactory,
+    condition,
+    language,
+    payer,
+    payment_option,
+    route,
+)
+from tests.listings import build_listings
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    cache.clear()
+
+
+class ScriptsAndStyles(HTMLParser):
+    """Collects <script> elements and style attributes, to check the page fits the CSP."""
+
+    def __init__(self):
+        super().__init__()
+        self.scripts = []
+        self.style_attributes = 0
+        self._current = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if "style" in attrs:
+            self.style_attributes += 1
+        if tag == "script":
+            self._current = {"attrs": attrs, "text": ""}
+            self.scripts.append(self._current)
+
+    def handle_data(self, data):
+        if self._current is not None:
+            self._current["text"] += data
+
+    def handle_endtag(self, tag):
+        if tag == "script":
+            self._current = None
+
+
+def parse(html):
+    parser = ScriptsAndStyles()
+    parser.feed(html)
+    return parser
+
+
+def assert_fits_strict_csp(html):
+    """No inline JavaScript, no style attributes, no third-party scripts or styles."""
+    page = parse(html)
+    assert page.style_attributes == 0
+    for script in page.scripts:
+        kind = script["attrs"].get("type", "")
+        if kind in ("application/json", "application/ld+json"):
+            continue
+        assert script["attrs"].get("src", "").startswith("/static/"), script
+        assert not script["text"].strip()
+    assert "cdn" not in html.lower()
+    assert not re.search(r'<link[^>]+href="https?://', html)
+
+
+@pytest.fixture
+def clinic():
+    clinic = ClinicFactory(
+        name="Rose City Ketamine",
+        slug="rose-city-ketamine",
+        description="A calm clinic.",
+        verified_at=datetime.date(2026, 10, 2),
+        offers_kap=True,
+        medical_screening=True,
+        vital_sign_monitoring=True,
+        rems_certified=True,
+        observation_minutes=120,
+        referral_required=True,
+        starts_by_text=True,
+        booking_url="https://book.example.org/rose",
+        npi="1234567893",
+    )
+    first = LocationFactory(clinic=clinic, name="Pearl District", postal_code="97209")
+    second = LocationFactory(
+        clinic=clinic, name="Eastside", latitude=45.51, longitude=-122.60, postal_code="97214"
+    )
+    OfferingFactory(
+        location=first,
+        route=route("iv"),
+        price_min_usd=450,
+        price_max_usd=650,
+        series_price_usd=2400,
+        session_minutes=50,
+    )
+    OfferingFactory(location=second, route=route("esketamine"), price_min_usd=0, price_max_usd=0)
+    PayerAcceptanceFactory(location=second, payer=payer("aetna"), route=route("esketamine"))
+    PayerAcceptanceFactory(location=first, payer=payer("cigna"))
+    first.payment_options.add(payment_option("superbill"), payment_option("financing"))
+    first.languages.add(language("es"))
+    first.conditions.add(condition("ptsd"))
+    OpeningHoursFactory(location=first, weekday=2, opens="08:00", closes="16:30")
+    ClinicianFactory(clinic=clinic, name="Dr. Ada Lovelace", credential="MD", npi="1558598797")
+    return clinic
+
+
+# Clinic detail --------------------------------------------------------------------------
+
+
+def test_detail_page_shows_what_a_patient_needs_to_know(client, clinic):
+    response = client.get("/clinics/rose-city-ketamine/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    first, second = clinic.locations.order_by("id")
+    for text in [
+        "Rose City Ketamine",
+        f'id="loc-{first.pk}"',
+        f'id="loc-{second.pk}"',
+        "Pearl District",
+        "Eastside",
+        "IV infusion",
+        "$450–$650",
+        "$2,400",
+        "50 minutes",
+        "Esketamine (Spravato) nasal spray",
+        "$0",
+        "All routes:</strong> Cigna",
+        "Esketamine (Spravato) nasal spray:</strong> Aetna",
+        "Superbill",
+        "Ketamine-assisted psychotherapy (KAP) in house: yes",
+        "Medical screening before treatment: yes",
+        "Vital signs monitored during sessions: yes",
+        "Certified to give esketamine (Spravato REMS): yes",
+        "120 minutes",
+        "Dr. Ada Lovelace",
+        "MD (physician)",
+        "NPI 1558598797",
+        "Organisation NPI: 1234567893",
+        "A referral from another clinician is needed",
+        "start by text message",
+        "https://book.example.org/rose",
+        "Tuesday",
+        "8:00 AM–4:30 PM",
+        "Spanish",
+        "Verified on October 2, 2026",
+        "988",
+    ]:
+        assert text in html, text
+    assert 'href="/clinics/rose-city-ketamine/report/"' in html
+    assert "Report wrong information" in html
+
+
+def test_detail_page_has_schema_org_json_ld(client, clinic):
+    html = client.get("/clinics/rose-city-ketamine/").content.decode()
+    (block,) = [s for s in parse(html).scripts if s["attrs"].get("type") == "application/ld+json"]
+    data = json.loads(block["text"])
+    assert data["@context"] == "https://schema.org"
+    assert data["@type"] == "MedicalClinic"
+    assert data["name"] == "Rose City Ketamine"
+    assert data["url"] == "http://testserver/clinics/rose-city-ketamine/"
+    assert data["address"]["@type"] == "PostalAddress"
+    assert len(data["department"]) == 2
+    assert {s["name"] for s in data["availableService"]} == {
+        "IV infusion",
+        "Esketamine (Spravato) nasal spray",
+    }
+
+
+def test_json_ld_cannot_break_out_of_its_script(client, clinic):
+    Clinic.objects.filter(pk=clinic.pk).update(name="Evil </script><script>alert(1)</script>")
+    html = client.get("/clinics/rose-city-ketamine/").content.decode()
+    assert "</script><script>alert(1)" not in html
+    (block,) = [s for s in parse(html).scripts if s["attrs"].get("type") == "application/ld+json"]
+    assert json.loads(block["text"])["name"].startswith("Evil </script>")
+
+
+def test_detail_page_map_data_and_csp(client, clinic):
+    html = client.get("/clinics/rose-city-ketamine/").content.decode()
+    assert_fits_strict_csp(html)
+    points = json.loads(
+        next(s for s in parse(html).scripts if s["attrs"].get("id") == "clinic-map-points")["text"]
+    )
+    assert len(points) == 2
+    assert 'data-tile-url="https://tile.openstreetmap.org/{z}/{x}/{y}.png"' in html
+    assert "/static/vendor/leaflet/leaflet.js" in html
+
+
+def test_no_map_when_tiles_are_turned_off(client, clinic, settings):
+    settings.MAP_TILE_URL = ""
+    html = client.get("/clinics/rose-city-ketamine/").content.decode()
+    assert "leaflet" not in html
+    assert "Pearl District" in html
+
+
+def test_unverified_clinic_says_so(client, clinic):
+    Clinic.objects.filter(pk=clinic.pk).update(verified_at=None)
+    assert "Not yet verified" in client.get("/clinics/rose-city-ketamine/").content.decode()
+
+
+@pytest.mark.parametrize("status", [s for s in Clinic.Status if s != Clinic.Status.PUBLISHED])
+def test_unpublished_clinic_pages_are_404(client, clinic, status):
+    Clinic.objects.filter(pk=clinic.pk).update(status=status)
+    assert client.get("/clinics/rose-city-ketamine/").status_code == 404
+
+
+def test_detail_page_query_count_is_constant(client, clinic, django_assert_max_num_queries):
+    for _ in range(10):
+        location = LocationFactory(clinic=clinic)
+        OfferingFactory(location=location)
+        PayerAcceptanceFactory(location=location)
+        OpeningHoursFactory(location=location)
+    with django_assert_max_num_queries(11):
+        assert client.get("/clinics/rose-city-ketamine/").status_code == 200
+
+
+# Results page ---------------------------------------------------------------------------
+
+
+def test_results_page_shows_the_form_with_current_values(client):
+    build_listings()
+    html = client.get(
+        "/search/?near=97205&radius=50&route=iv&route=esketamine&psychotherapy=true&sort=price"
+    ).content.decode()
+    assert 'name="near" value="97205"' in html
+    assert '<option value="50" selected>' in html
+    assert 'name="route" value="iv" checked' in html
+    assert 'name="route" value="esketamine" checked' in html
+    assert re.search(r'value="im">\s*IM injection <span class="count">\(0\)</span>', html)
+    assert 'name="psychotherapy" value="true" checked' in html
+    assert '<option value="price" selected>' in html
+    assert "3 locations within 50 miles of Portland, OR 97205" in html
+
+
+def test_each_result_shows_the_essentials(client):
+    build_listings()
+    html = client.get("/search/?near=97205").content.decode()
+    for text in [
+        "1.0</strong> miles away",
+        "IV infusion: $400–$600",
+        "Aetna (Esketamine (Spravato) nasal spray)",
+        "Self-pay",
+        "Ketamine-assisted psychotherapy in house",
+        "Verified on October 1, 2026",
+        "Not yet verified",
+        "tel:+15035550100",
+        'href="https://clinic',
+        "Accepting new patients",
+        "Not accepting new patients",
+    ]:
+        assert text in html, text
+    assert_fits_strict_csp(html)
+
+
+def test_results_page_shows_facet_counts(client):
+    build_listings()
+    html = client.get("/search/?near=97205").content.decode()
+    # Alpha and Cascade offer IV within 25 miles; Bridge offers IM.
+    assert re.search(r'value="iv">\s*IV infusion <span class="count">\(2\)</span>', html)
+    assert re.search(r'value="im">\s*IM injection <span class="count">\(1\)</span>', html)
+
+
+def test_results_are_paginated_by_20_with_links_that_work_without_js(client):
+    for _ in range(45):
+        LocationFactory()
+    html = client.get("/search/?near=97205").content.decode()
+    assert html.count('<article class="result"') == 20
+    assert "Page 1 of 3" in html
+    assert 'href="/search/?near=97205&amp;page=2" rel="next"' in html
+    html = client.get("/search/?near=97205&page=3").content.decode()
+    assert html.count('<article class="result"') == 5
+    assert 'rel="prev"' in html
+    assert 'rel="next"' not in html
+
+
+def test_no_results_suggest_a_wider_radius_or_fewer_filters(client):
+    build_listings()
+    html = client.get("/search/?near=97205&radius=10&insurance=medicare").content.decode()
+    assert "No providers match this search" in html
+    assert 'href="/search/?near=97205&amp;radius=25&amp;insurance=medicare"' in html
+    assert 'href="/search/?near=97205&amp;radius=10"' in html
+
+
+def test_errors_are_shown_next_to_the_form(client):
+    response = client.get("/search/?near=Portlnd,+OR&route=oral")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'id="near-errors"' in html
+    assert "Did you mean: Portland, OR?" in html
+    assert 'id="route-errors"' in html
+    assert "&quot;oral&quot; is not a known treatment route" in html
+    assert 'aria-invalid="true"' in html
+    assert 'name="near" value="Portlnd, OR"' in html
+
+
+def test_search_page_without_parameters_lists_everything_by_name(client):
+    build_listings()
+    response = client.get("/search/")
+    assert response.status_code == 200
+    assert "5 locations" in response.content.decode()
+
+
+def test_use_my_location_and_map_are_progressive_enhancements(client):
+    build_listings()
+    html = client.get("/search/?near=97205").content.decode()
+    assert '<button type="button" class="link-button" data-locate hidden>' in html
+    assert "/static/js/locate.js" in html
+    assert 'id="results-map"' in html and "hidden" in html
+    points = json.loads(
+        next(s for s in parse(html).scripts if s["attrs"].get("id") == "results-map-points")["text"]
+    )
+    assert len(points) == 3
+
+
+# Guides, home, navigation -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("slug", ["iv", "im", "lozenge", "esketamine"])
+def test_route_guides_link_to_a_filtered_search(client, slug):
+    route_ = TreatmentRoute.objects.get(slug=slug)
+    html = client.get(f"/guides/routes/{slug}/").content.decode()
+    assert route_.name in html
+    assert route_.typical_protocol in html
+    assert route_.payment_reality in html
+    assert f'href="/search/?route={slug}"' in html
+    assert "988" in html
+
+
+def test_condition_guides_link_to_a_filtered_search(client):
+    for condition_ in Condition.objects.all():
+        html = client.get(f"/guides/conditions/{condition_.slug}/").content.decode()
+        assert f'href="/search/?condition={condition_.slug}"' in html
+        assert condition_.get_evidence_display() in html
+
+
+def test_guide_index_and_unknown_guides(client):
+    html = client.get("/guides/").content.decode()
+    assert 'href="/guides/routes/esketamine/"' in html
+    assert 'href="/guides/conditions/ptsd/"' in html
+    assert client.get("/guides/routes/snorting/").status_code == 404
+    assert client.get("/guides/conditions/flu/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "url", ["/", "/search/", "/search/?near=97205", "/guides/", "/guides/routes/iv/"]
+)
+def test_every_page_has_the_crisis_line_nav_and_fits_the_csp(client, url):
+    html = client.get(url).content.decode()
+    assert 'href="tel:988"' in html
+    assert 'href="/search/"' in html
+    assert "Skip to main content" in html
+    assert_fits_strict_csp(html)
+
+
+def test_home_has_a_search_box(client):
+    html = client.get("/").content.decode()
+    assert 'action="/search/"' in html
+    assert 'name="near"' in html
