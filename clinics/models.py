@@ -653,9 +653,10 @@ class ModerationClaim(models.Model):
 
 
 class StaffMembership(models.Model):
-    """A person who keeps a clinic's listing: an owner (manages people too) or an editor.
+    """A person who keeps a clinic's listing, as its owner (main contact) or an editor.
 
-    Named apart from `Clinic.memberships`, which are professional bodies such as ASKP3.
+    Both roles edit the listing alike; the first person approved for a clinic becomes its
+    owner. Named apart from `Clinic.memberships`, which are professional bodies such as ASKP3.
     """
 
     class Role(models.TextChoices):

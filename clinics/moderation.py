@@ -217,6 +217,8 @@ def clinic_start_edit(*, clinic, user):
         return clinic
     if clinic.status != Clinic.Status.PUBLISHED:
         return clinic  # a new or archived listing is edited in place
+    # Lock the published row so two first edits at once make one copy, not an error.
+    clinic = Clinic.objects.select_for_update().get(pk=clinic.pk)
     existing = Clinic.objects.filter(draft_of=clinic).first()
     if existing:
         return existing

@@ -62,6 +62,7 @@ def test_staff_edit_waits_for_approval_then_reaches_the_public(client, listing, 
     copy.refresh_from_db()
     assert copy.status == Clinic.Status.PENDING
     assert copy.phone == "+1 503 555 0199"
+    assert {record.history_user for record in copy.history.all()} == {staff}
 
     # The public still sees the last approved version, and never the copy.
     public = Clinic.objects.published().get(slug=listing.slug)
@@ -144,7 +145,9 @@ def test_approval_syncs_children_and_keeps_location_ids(listing, staff, moderato
     locations = list(published.locations.order_by("pk"))
     assert locations[0].pk == kept.pk
     assert locations[1].city == "Salem"
-    assert sorted(Offering.objects.filter(location=kept).values_list("price_min_usd", flat=True)) == [
+    assert sorted(
+        Offering.objects.filter(location=kept).values_list("price_min_usd", flat=True)
+    ) == [
         300,
         450,
     ]
@@ -269,3 +272,27 @@ def test_admin_edits_are_recorded_with_the_user(admin_client, admin_user, listin
     record = listing.history.first()
     assert record.history_user == admin_user
     assert record.phone == "+1 503 555 0111"
+
+
+def test_queue_has_constant_queries(client, moderator, django_assert_max_num_queries):
+    from clinics.models import ClaimRequest, Report
+
+    def add_items():
+        for _ in range(3):
+            clinic = make_listing()
+            staff = make_staff(clinic)
+            copy = moderation.clinic_start_edit(clinic=clinic, user=staff)
+            moderation.clinic_submit(clinic=copy, user=staff)
+            moderation.moderation_claim(item=copy, moderator=moderator)
+            Report.objects.create(clinic=clinic, problem="phone", details="x")
+            ClaimRequest.objects.create(clinic=clinic, name="n", role="r", work_email="a@b.c")
+
+    add_items()
+    client.force_login(moderator)
+    with django_assert_max_num_queries(20) as few:
+        assert client.get(reverse("moderation:queue")).status_code == 200
+    add_items()
+    add_items()
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(reverse("moderation:queue"))
+    assert len(response.context["clinics"]) == 9
