@@ -13,4 +13,6 @@ urlpatterns = [
     # Report / claim / list-your-clinic and the moderation queue (issue 4); before clinics.urls.
     path("", include("clinics.moderation_urls")),
     path("", include("clinics.urls")),
+    # Open data: HSDS and FHIR APIs, the OpenAPI description and docs, downloads (issue 8).
+    path("", include("clinics.opendata_urls")),
 ]

@@ -10,8 +10,25 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="the CSV file to write, or - for standard output")
+        parser.add_argument(
+            "--format",
+            choices=["csv", "hsds", "fhir"],
+            default="csv",
+            help="csv: every listing in the import format (default); hsds: published listings "
+            "as Open Referral HSDS 3.0 JSON; fhir: published listings as a FHIR R4 Bundle",
+        )
 
     def handle(self, *args, file, **options):
+        if options.get("format", "csv") != "csv":  # open data (issue 8): clinics/downloads.py
+            from clinics.downloads import write_export
+
+            if file == "-":
+                write_export(options["format"], self.stdout)
+                return
+            with open(file, "w", encoding="utf-8") as output:
+                count = write_export(options["format"], output)
+            self.stderr.write(f"Wrote {count} record(s) to {file}.")
+            return
         if file == "-":
             export_clinics(self.stdout)
             return
