@@ -296,3 +296,14 @@ def test_queue_has_constant_queries(client, moderator, django_assert_max_num_que
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(reverse("moderation:queue"))
     assert len(response.context["clinics"]) == 9
+
+
+@pytest.mark.parametrize(("who", "shown"), [("moderator", True), ("staff", False)])
+def test_admin_links_moderators_to_review_and_history(
+    client, listing, staff, moderator, who, shown
+):
+    copy = moderation.clinic_start_edit(clinic=listing, user=staff)
+    client.force_login(moderator if who == "moderator" else staff)
+    response = client.get(change_url(copy))
+    assert response.status_code == 200
+    assert (reverse("moderation:history", args=[listing.pk]) in response.text) is shown
