@@ -160,7 +160,9 @@ def services_for(keys):
     }
     resources = []
     for key in keys:
-        clinic = clinics[key["location__clinic_id"]]
+        clinic = clinics.get(key["location__clinic_id"])
+        if clinic is None:  # a read of an unpublished clinic's service
+            continue
         for route, sites in hsds.services_of(clinic):
             if route.slug == key["route__slug"]:
                 resources.append(fhir.healthcare_service_resource(clinic, route, sites))
