@@ -443,6 +443,8 @@ class LocationFilter(django_filters.FilterSet):
                     chosen=getattr(option, key) in chosen,
                 )
                 for option in counted
+                # Languages are the whole ISO 639-1 list: show only those spoken somewhere.
+                if name != "language" or option.matches or getattr(option, key) in chosen
             ]
         flags = {
             "psychotherapy": self.psychotherapy_q,

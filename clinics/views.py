@@ -2,6 +2,7 @@
 
 from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, render
+from django.utils.text import capfirst
 
 from clinics.api import published_clinic_with_details
 from clinics.filters import (
@@ -42,6 +43,7 @@ def search(request):
         raise Http404("There are no results on this page.")
     for location in page.rows:
         location.insurance_summary = insurance_summary(location)
+        location.psychotherapy_summary = psychotherapy_summary(location.clinic)
     if not page.count:
         context.update(no_results_suggestions(request, search))
     context.update(
@@ -51,6 +53,7 @@ def search(request):
         radius=search.radius_miles,
         sort=search.sort_order,
         facets=search.facets(),
+        sort_links=sort_links(request, search),
         next_url=page_url(request, page.number + 1) if page.has_next else None,
         previous_url=page_url(request, page.number - 1) if page.has_previous else None,
         map_points=[
@@ -66,6 +69,20 @@ def search(request):
         ],
     )
     return render(request, "clinics/search.html", context)
+
+
+def sort_links(request, search):
+    """[(label, url or None for the current order)]: re-sorting without the form or JS."""
+    links = []
+    for value, label in search.filters["sort"].extra["choices"]:
+        if value == "distance" and not search.place:
+            continue
+        query = request.GET.copy()
+        query["sort"] = value
+        query.pop("page", None)
+        current = value == search.sort_order
+        links.append((label, None if current else f"{request.path}?{query.urlencode()}"))
+    return links
 
 
 def no_results_suggestions(request, search):
@@ -86,6 +103,19 @@ def no_results_suggestions(request, search):
     elif len(request.GET):
         suggestions["fewer_url"] = request.path
     return suggestions
+
+
+def psychotherapy_summary(clinic):
+    parts = [
+        text
+        for offered, text in (
+            (clinic.offers_kap, "ketamine-assisted psychotherapy in house"),
+            (clinic.works_with_own_therapist, "works with your own therapist"),
+            (clinic.offers_integration, "integration sessions"),
+        )
+        if offered
+    ]
+    return capfirst("; ".join(parts)) if parts else "Not offered"
 
 
 def insurance_summary(location):

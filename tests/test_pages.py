@@ -369,3 +369,12 @@ def test_home_has_a_search_box(client):
     html = client.get("/").content.decode()
     assert 'action="/search/"' in html
     assert 'name="near"' in html
+
+
+def test_sort_links_keep_the_search_and_mark_the_current_order(client):
+    build_listings()
+    html = client.get("/search/?near=97205&route=iv&page=1").content.decode()
+    assert '<strong aria-current="true">Distance</strong>' in html
+    assert 'href="/search/?near=97205&amp;route=iv&amp;sort=price"' in html
+    html = client.get("/search/?route=iv").content.decode()
+    assert "sort=distance" not in html
