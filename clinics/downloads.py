@@ -72,9 +72,7 @@ def directory():
 def data_version():
     """Changes whenever a published listing changes, appears or disappears."""
     clinics = Clinic.objects.published().aggregate(latest=Max("updated_at"), count=Count("pk"))
-    locations = Location.objects.published().aggregate(
-        latest=Max("updated_at"), count=Count("pk")
-    )
+    locations = Location.objects.published().aggregate(latest=Max("updated_at"), count=Count("pk"))
     key = f"{clinics['latest']}|{clinics['count']}|{locations['latest']}|{locations['count']}"
     return hashlib.sha256(key.encode()).hexdigest()[:16]
 

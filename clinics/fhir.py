@@ -107,7 +107,10 @@ NUCC_BY_CREDENTIAL = {
     "LMFT": ("106H00000X", "Marriage & Family Therapist"),
 }
 NUCC_PHYSICIAN = [
-    (re.compile(r"addiction", re.I), ("2084P0802X", "Psychiatry & Neurology, Addiction Psychiatry")),
+    (
+        re.compile(r"addiction", re.I),
+        ("2084P0802X", "Psychiatry & Neurology, Addiction Psychiatry"),
+    ),
     (re.compile(r"psychiatr", re.I), ("2084P0800X", "Psychiatry & Neurology, Psychiatry")),
     (re.compile(r"pain", re.I), ("207LP2900X", "Anesthesiology, Pain Medicine")),
     (re.compile(r"an(a)?esthe", re.I), ("207L00000X", "Anesthesiology")),
@@ -140,7 +143,9 @@ def organization_resource(clinic):
                 {
                     "use": "official",
                     "type": coding(
-                        "http://terminology.hl7.org/CodeSystem/v2-0203", "NPI", "National provider identifier"
+                        "http://terminology.hl7.org/CodeSystem/v2-0203",
+                        "NPI",
+                        "National provider identifier",
                     ),
                     "system": NPI_SYSTEM,
                     "value": clinic.npi,
@@ -148,15 +153,9 @@ def organization_resource(clinic):
             ]
             if clinic.npi
             else [],
-            "type": [
-                coding(
-                    f"{PLAN_NET}/CodeSystem/OrgTypeCS", "prvgrp", "Provider Group"
-                )
-            ],
+            "type": [coding(f"{PLAN_NET}/CodeSystem/OrgTypeCS", "prvgrp", "Provider Group")],
             "name": clinic.name,
-            "telecom": telecom(
-                phone=clinic.phone, email=clinic.email, url=clinic.website or None
-            ),
+            "telecom": telecom(phone=clinic.phone, email=clinic.email, url=clinic.website or None),
             "address": [address(location) for location in clinic.locations.all()],
         }
     )

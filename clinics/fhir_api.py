@@ -297,4 +297,3 @@ def write_bundle(output, *, base_url=""):
         count += 1
     output.write("\n]}\n")
     return count
-

@@ -570,9 +570,7 @@ def service_attributes(ctx, *, entity, link_id, link_key, route, sites):
 def service_json(clinic, route, sites, ctx):
     """A fully nested service: the route as offered by the clinic at `sites`."""
     service_id = hsds_id("service", clinic.pk, route.slug)
-    phone = phone_json(
-        clinic.phone, key=("service", clinic.pk, route.slug), service_id=service_id
-    )
+    phone = phone_json(clinic.phone, key=("service", clinic.pk, route.slug), service_id=service_id)
     fees = "; ".join(
         f"{price_text(offering)} at {location.name or clinic.name} ({location.label})"
         for location, offering in sites

@@ -248,9 +248,7 @@ def filter_by_group(offerings, group):
         )
     if group == "payment-option":
         return offerings.filter(
-            Exists(
-                Location.payment_options.through.objects.filter(location=OuterRef("location"))
-            )
+            Exists(Location.payment_options.through.objects.filter(location=OuterRef("location")))
         )
     return offerings.filter(
         Exists(
@@ -265,10 +263,14 @@ def filter_by_group(offerings, group):
 
 
 def clinics_by_pk(pks, *, full=True):
-    prefetches = hsds.clinic_prefetches() if full else (
-        Prefetch("locations", queryset=Location.objects.order_by("id")),
-        "clinicians",
-        "memberships",
+    prefetches = (
+        hsds.clinic_prefetches()
+        if full
+        else (
+            Prefetch("locations", queryset=Location.objects.order_by("id")),
+            "clinicians",
+            "memberships",
+        )
     )
     clinics = Clinic.objects.published().filter(pk__in=pks).prefetch_related(*prefetches)
     return {clinic.pk: clinic for clinic in clinics}
@@ -323,9 +325,7 @@ def service_at_location_list(request):
     ctx = context(request)
     offerings = filter_offerings(
         request, hsds.published_offerings(), ctx, per_location=True
-    ).order_by(
-        "location__clinic__name", "location_id", "route__sort_order", "route__slug"
-    )
+    ).order_by("location__clinic__name", "location_id", "route__sort_order", "route__slug")
     total = offerings.count()
     rows = list(offerings.select_related("route", "location__clinic")[paging.start : paging.stop])
     # One instance per location and per clinic, so each is prefetched once for the page.
@@ -364,7 +364,9 @@ def service_at_location_detail(request, id):
         "clinicians",
         "memberships",
     )
-    return JsonResponse(hsds.service_at_location_json(offering.location, offering, context(request)))
+    return JsonResponse(
+        hsds.service_at_location_json(offering.location, offering, context(request))
+    )
 
 
 # Organizations ---------------------------------------------------------------------------

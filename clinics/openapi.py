@@ -107,9 +107,7 @@ LOCATION_RESULT = obj(
         "languages": STRINGS,
     }
 )
-ORIGIN = nullable(
-    obj({"query": STRING, "label": STRING, "latitude": NUMBER, "longitude": NUMBER})
-)
+ORIGIN = nullable(obj({"query": STRING, "label": STRING, "latitude": NUMBER, "longitude": NUMBER}))
 LOCATION_PAGE = obj(
     {
         "count": INTEGER,
@@ -252,8 +250,12 @@ SEARCH_PARAMETERS = [
         f"Miles from the origin, 1 to {MAX_RADIUS_MILES}; default 25. Only with `near`.",
         {"type": "number", "minimum": 1, "maximum": MAX_RADIUS_MILES},
     ),
-    query("route", "Offers any of these routes (iv, im, lozenge, esketamine, ...).", SLUG,
-          repeatable=True),  # fmt: skip
+    query(
+        "route",
+        "Offers any of these routes (iv, im, lozenge, esketamine, ...).",
+        SLUG,
+        repeatable=True,
+    ),
     query("condition", "Treats any of these conditions (slugs).", SLUG, repeatable=True),
     query("insurance", "In network with any of these payers (slugs).", SLUG, repeatable=True),
     query(
@@ -267,13 +269,23 @@ SEARCH_PARAMETERS = [
         "US dollars: the lowest price per session (of the chosen routes) is at most this.",
         {"type": "number", "minimum": 0},
     ),
-    query("psychotherapy", "`true`: offers ketamine-assisted psychotherapy or integration.",
-          {"type": "string", "enum": ["true"]}),  # fmt: skip
-    query("telehealth", "`true`: offers telehealth consultations or at-home programmes.",
-          {"type": "string", "enum": ["true"]}),  # fmt: skip
+    query(
+        "psychotherapy",
+        "`true`: offers ketamine-assisted psychotherapy or integration.",
+        {"type": "string", "enum": ["true"]},
+    ),
+    query(
+        "telehealth",
+        "`true`: offers telehealth consultations or at-home programmes.",
+        {"type": "string", "enum": ["true"]},
+    ),
     query("accepting", "`true`: accepting new patients.", {"type": "string", "enum": ["true"]}),
-    query("language", "Staff speak any of these (ISO 639-1 codes).",
-          {"type": "string", "pattern": "^[a-z]{2}$"}, repeatable=True),  # fmt: skip
+    query(
+        "language",
+        "Staff speak any of these (ISO 639-1 codes).",
+        {"type": "string", "pattern": "^[a-z]{2}$"},
+        repeatable=True,
+    ),
     query("q", "Words in the clinic's or location's name.", {"type": "string", "maxLength": 200}),
     query(
         "sort",
@@ -384,7 +396,12 @@ OFFERING_FILTERS = [
     query("taxonomy_id", "Only those with a term of this taxonomy.", UUID_QUERY),
     FULL,
 ]
-ID_PATH = {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
+ID_PATH = {
+    "name": "id",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "string", "pattern": "^[^/]+$"},
+}
 
 
 def hsds_paths():
@@ -416,9 +433,7 @@ def hsds_paths():
             }
         }
 
-    full_service = query(
-        "full_service", "`true`: each service fully nested.", {"type": "boolean"}
-    )
+    full_service = query("full_service", "`true`: each service fully nested.", {"type": "boolean"})
     return {
         "/api/v1/hsds/": {
             "get": {
@@ -511,10 +526,16 @@ def fhir_paths():
                 "tags": ["FHIR R4"],
                 "summary": f"Search {resource_type} (Da Vinci PDex Plan-Net)",
                 "parameters": [
-                    query("_count", "Resources per page, 1 to 100; default 20.",
-                          {"type": "integer", "minimum": 1, "maximum": 100}),  # fmt: skip
-                    query("_page", "1-based page number; Bundle.link `next` gives the next.",
-                          {"type": "integer", "minimum": 1}),  # fmt: skip
+                    query(
+                        "_count",
+                        "Resources per page, 1 to 100; default 20.",
+                        {"type": "integer", "minimum": 1, "maximum": 100},
+                    ),
+                    query(
+                        "_page",
+                        "1-based page number; Bundle.link `next` gives the next.",
+                        {"type": "integer", "minimum": 1},
+                    ),
                     query(
                         "_lastUpdated",
                         "`gt` or `ge` and a date or date-time: only what changed since.",
@@ -570,7 +591,10 @@ def _description():
         },
         "servers": [{"url": "/"}],
         "tags": [
-            {"name": "Search", "description": "The search behind /search/ (../shared/spec/api.md)."},
+            {
+                "name": "Search",
+                "description": "The search behind /search/ (../shared/spec/api.md).",
+            },
             {
                 "name": "HSDS 3.0",
                 "description": "The Open Referral Human Services Data Specification API.",
@@ -598,7 +622,13 @@ def _description():
                     "tags": ["Search"],
                     "summary": "One published clinic with all its locations",
                     "parameters": [
-                        {"name": "slug", "in": "path", "required": True, "schema": STRING}
+                        {
+                            "name": "slug",
+                            "in": "path",
+                            "required": True,
+                            # Django's slug converter; other paths are not this API's.
+                            "schema": {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"},
+                        }
                     ],
                     "responses": {
                         "200": json_response("The clinic.", ref("ClinicDetail")),

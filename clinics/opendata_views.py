@@ -44,7 +44,9 @@ def operations(document):
             yield {
                 "method": method.upper(),
                 "path": path,
-                "anchor": f"{method}-{path}".strip("/").replace("/", "-").replace("{", "")
+                "anchor": f"{method}-{path}".strip("/")
+                .replace("/", "-")
+                .replace("{", "")
                 .replace("}", ""),
                 "tag": (operation.get("tags") or ["Other"])[0],
                 "summary": operation.get("summary", ""),

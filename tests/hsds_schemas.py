@@ -18,16 +18,16 @@ def registry():
     for path in sorted(SCHEMA_DIR.glob("*.json")) + sorted(SCHEMA_DIR.glob("compiled/*.json")):
         name = path.relative_to(SCHEMA_DIR).as_posix()
         contents = json.loads(path.read_text())
-        resources.append((name, Resource.from_contents(contents, default_specification=DRAFT202012)))
+        resources.append(
+            (name, Resource.from_contents(contents, default_specification=DRAFT202012))
+        )
     return Registry().with_resources(resources)
 
 
 @functools.cache
 def validator(name):
     """A validator for `name` ("service.json", "compiled/service_list.json", ...)."""
-    return Draft202012Validator(
-        {"$ref": name}, registry=registry(), format_checker=FormatChecker()
-    )
+    return Draft202012Validator({"$ref": name}, registry=registry(), format_checker=FormatChecker())
 
 
 def errors(name, instance):

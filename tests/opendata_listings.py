@@ -51,7 +51,9 @@ def build_open_data_listings():
         location=downtown, route=route("esketamine"), price_min_usd=0, price_max_usd=None
     )
     OfferingFactory(location=eastside, route=route("iv"), price_min_usd=500, price_max_usd=700)
-    OfferingFactory(location=eastside, route=route("lozenge"), price_min_usd=None, price_max_usd=None)
+    OfferingFactory(
+        location=eastside, route=route("lozenge"), price_min_usd=None, price_max_usd=None
+    )
     PayerAcceptanceFactory(location=downtown, payer=payer("aetna"), route=route("esketamine"))
     PayerAcceptanceFactory(location=eastside, payer=payer("cigna"))
     downtown.conditions.add(condition("ptsd"), condition("treatment-resistant-depression"))

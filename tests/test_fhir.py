@@ -58,9 +58,7 @@ def resources(client, resource_type, query="_count=100"):
 
 
 @pytest.mark.parametrize("resource_type", list(MODELS))
-def test_searchsets_validate_and_never_show_unpublished_listings(
-    client, listings, resource_type
-):
+def test_searchsets_validate_and_never_show_unpublished_listings(client, listings, resource_type):
     body = search(client, resource_type, "_count=100")
     assert body["total"] == len(body["entry"]) > 0
     text = json.dumps(body)
@@ -94,7 +92,9 @@ def test_location_has_position_hours_telecom_and_managing_organization(client, l
     assert location["status"] == "active"
     assert location["position"] == {"latitude": 45.5207, "longitude": -122.688}
     assert location["telecom"] == [{"system": "phone", "value": "+1 503 555 0111", "use": "work"}]
-    assert location["managingOrganization"]["reference"] == f"Organization/clinic-{listings.rich.pk}"
+    assert (
+        location["managingOrganization"]["reference"] == f"Organization/clinic-{listings.rich.pk}"
+    )
     assert location["hoursOfOperation"] == [
         {"daysOfWeek": ["mon"], "openingTime": "09:00:00", "closingTime": "17:00:00"},
         {"daysOfWeek": ["sat"], "openingTime": "10:00:00", "closingTime": "14:00:00"},
@@ -113,7 +113,8 @@ def test_healthcare_service_has_category_specialty_locations_and_times(client, l
     # The clinic, its psychiatrist (MD) and its nurse anesthetist (CRNA), as NUCC codes.
     assert codes == {"261QM0801X", "2084P0800X", "367500000X"}
     assert all(
-        s["coding"][0]["system"] == "http://nucc.org/provider-taxonomy" for s in service["specialty"]
+        s["coding"][0]["system"] == "http://nucc.org/provider-taxonomy"
+        for s in service["specialty"]
     )
     assert service["providedBy"]["reference"] == f"Organization/clinic-{listings.rich.pk}"
     assert len(service["location"]) == 2

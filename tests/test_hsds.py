@@ -95,9 +95,7 @@ def test_organization_maps_the_clinic_with_npi_locations_and_services(client, li
     ]
 
 
-def test_location_has_address_coordinates_phone_schedules_languages_accessibility(
-    client, listings
-):
+def test_location_has_address_coordinates_phone_schedules_languages_accessibility(client, listings):
     org = organization_of(client, listings.rich)
     downtown = org["locations"][0]
     assert_valid("location.json", downtown)
@@ -140,9 +138,11 @@ def test_service_carries_prices_payers_assured_date_and_sites(client, listings):
     assert service["organization_id"] == hsds.hsds_id("clinic", listings.rich.pk)
     assert service["organization"]["name"] == "Cascade Ketamine Center"
     assert "referral" in service["eligibility_description"]
-    assert [
-        (c["option"], c["amount"], c["currency"]) for c in service["cost_options"]
-    ] == [("Per session", 450, "USD"), ("Typical series", 2700, "USD"), ("Per session", 500, "USD")]
+    assert [(c["option"], c["amount"], c["currency"]) for c in service["cost_options"]] == [
+        ("Per session", 450, "USD"),
+        ("Typical series", 2700, "USD"),
+        ("Per session", 500, "USD"),
+    ]
     assert "$450-$650 per session" in service["cost_options"][0]["amount_description"]
     assert len(service["service_at_locations"]) == 2
     terms = {(a["link_type"], a["taxonomy_term"]["code"]) for a in service["attributes"]}
@@ -227,7 +227,13 @@ def test_unpublished_and_unknown_ids_answer_404(client, listings):
         ):
             body = get(client, url, expect=404)
             assert body["errors"]["id"]
-    for kind in ("services", "organizations", "service_at_locations", "taxonomies", "taxonomy_terms"):
+    for kind in (
+        "services",
+        "organizations",
+        "service_at_locations",
+        "taxonomies",
+        "taxonomy_terms",
+    ):
         get(client, f"/api/v1/hsds/{kind}/{uuid.uuid4()}/", expect=404)
         get(client, f"/api/v1/hsds/{kind}/not-a-uuid/", expect=404)
 
@@ -394,12 +400,8 @@ def test_export_command_writes_valid_hsds_json(listings, tmp_path):
         assert_valid("organization.json", org)
         for service in org["services"]:
             assert_valid("service.json", service)
-    ids = [
-        value
-        for org in document["organizations"]
-        for value in _ids(org)
-    ]
-    assert ids, "no ids"
+    ids = [value for org in document["organizations"] for value in _ids(org)]
+    assert all(uuid.UUID(value).version == 5 for value in ids)
 
 
 def _ids(obj):
