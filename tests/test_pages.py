@@ -378,3 +378,12 @@ def test_sort_links_keep_the_search_and_mark_the_current_order(client):
     assert 'href="/search/?near=97205&amp;route=iv&amp;sort=price"' in html
     html = client.get("/search/?route=iv").content.decode()
     assert "sort=distance" not in html
+
+
+def test_stale_listings_say_they_may_be_outdated(client, clinic):
+    assert "May be outdated" not in client.get("/clinics/rose-city-ketamine/").content.decode()
+    Clinic.objects.filter(pk=clinic.pk).update(
+        flagged_stale_at=datetime.datetime(2026, 11, 1, tzinfo=datetime.UTC)
+    )
+    assert "May be outdated" in client.get("/clinics/rose-city-ketamine/").content.decode()
+    assert "May be outdated" in client.get("/search/?near=97205").content.decode()
