@@ -97,9 +97,13 @@ def download(request, slug):
     if fmt is None:
         raise Http404("No such download format.")
     base_url = getattr(settings, "SITE_URL", "") or request.build_absolute_uri("/")
-    path = downloads.current_file(slug, base_url=base_url)
+    try:
+        file = downloads.current_file(slug, base_url=base_url).open("rb")
+    except FileNotFoundError:
+        # Another request replaced it with a newer version between build and open.
+        file = downloads.current_file(slug, base_url=base_url).open("rb")
     response = FileResponse(
-        path.open("rb"), as_attachment=True, filename=fmt.filename, content_type=fmt.content_type
+        file, as_attachment=True, filename=fmt.filename, content_type=fmt.content_type
     )
     response["Cache-Control"] = "public, max-age=300"
     return response
