@@ -144,6 +144,7 @@ class SearchForm(forms.Form):
         try:
             return geo.resolve_cached(text)
         except geo.PlaceNotFound as error:
+            self.near_suggestions = error.suggestions
             message = error.message
             if error.suggestions:
                 message += " Did you mean: " + "; ".join(error.suggestions) + "?"

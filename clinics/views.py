@@ -36,7 +36,14 @@ def search(request):
         "sort_choices": search.filters["sort"].extra["choices"],
     }
     if not search.is_valid():
-        context.update(errors=search.errors, facets=unfaceted_options(request.GET))
+        context.update(
+            errors=search.errors,
+            facets=unfaceted_options(request.GET),
+            near_suggestions=[
+                (place, replaced_url(request, near=place))
+                for place in getattr(search.form, "near_suggestions", [])
+            ],
+        )
         return render(request, "clinics/search.html", context, status=400)
     page = search.page()
     if page is None:
@@ -71,17 +78,23 @@ def search(request):
     return render(request, "clinics/search.html", context)
 
 
+def replaced_url(request, **values):
+    """This search with some parameters replaced, from page 1."""
+    query = request.GET.copy()
+    for key, value in values.items():
+        query[key] = str(value)
+    query.pop("page", None)
+    return f"{request.path}?{query.urlencode()}"
+
+
 def sort_links(request, search):
     """[(label, url or None for the current order)]: re-sorting without the form or JS."""
     links = []
     for value, label in search.filters["sort"].extra["choices"]:
         if value == "distance" and not search.place:
             continue
-        query = request.GET.copy()
-        query["sort"] = value
-        query.pop("page", None)
         current = value == search.sort_order
-        links.append((label, None if current else f"{request.path}?{query.urlencode()}"))
+        links.append((label, None if current else replaced_url(request, sort=value)))
     return links
 
 
@@ -91,10 +104,7 @@ def no_results_suggestions(request, search):
     if search.place:
         wider = next((miles for miles in RADIUS_CHOICES if miles > search.radius_miles), None)
         if wider:
-            query = request.GET.copy()
-            query["radius"] = str(wider)
-            query.pop("page", None)
-            suggestions.update(wider_radius=wider, wider_url=f"{request.path}?{query.urlencode()}")
+            suggestions.update(wider_radius=wider, wider_url=replaced_url(request, radius=wider))
         kept = QueryDict(mutable=True)
         kept["near"] = request.GET["near"]
         if "radius" in request.GET:

@@ -304,6 +304,9 @@ def test_errors_are_shown_next_to_the_form(client):
     assert "&quot;oral&quot; is not a known treatment route" in html
     assert 'aria-invalid="true"' in html
     assert 'name="near" value="Portlnd, OR"' in html
+    assert (
+        '<a href="/search/?near=Portland%2C+OR&amp;route=oral">Search near Portland, OR</a>' in html
+    )
 
 
 def test_search_page_without_parameters_lists_everything_by_name(client):
