@@ -284,3 +284,10 @@ def test_location_history_pages_are_scoped(world, clinic_key, allowed):
     location = world[clinic_key].locations.get()
     url = reverse("admin:clinics_location_history", args=[location.pk])
     assert (client_for(world, "staff_a").get(url).status_code == 200) is allowed
+
+
+@pytest.mark.parametrize("model_name", ["report", "claimrequest", "staffmembership"])
+@pytest.mark.parametrize(("actor", "allowed"), [("moderator", True), ("staff_a", False)])
+def test_moderation_models_in_the_admin_are_for_moderators(world, model_name, actor, allowed):
+    url = reverse(f"admin:clinics_{model_name}_changelist")
+    assert (client_for(world, actor).get(url).status_code == 200) is allowed
