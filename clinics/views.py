@@ -7,6 +7,7 @@ from django.utils.text import capfirst
 from clinics.api import published_clinic_with_details
 from clinics.filters import (
     DEFAULT_RADIUS_MILES,
+    MAX_RADIUS_MILES,
     LocationFilter,
     page_url,
     unfaceted_options,
@@ -31,8 +32,7 @@ def search(request):
     search = LocationFilter(request.GET)
     context = {
         "data": request.GET,
-        "radius_choices": RADIUS_CHOICES,
-        "default_radius": DEFAULT_RADIUS_MILES,
+        "radius_options": radius_options(request.GET.get("radius", "")),
         "sort_choices": search.filters["sort"].extra["choices"],
     }
     if not search.is_valid():
@@ -76,6 +76,21 @@ def search(request):
         ],
     )
     return render(request, "clinics/search.html", context)
+
+
+def radius_options(current):
+    """[(value, selected)] for the radius menu, keeping a radius typed into the URL."""
+    values = [str(miles) for miles in RADIUS_CHOICES]
+    current = current.strip()
+    if current and current not in values:
+        try:
+            if 1 <= float(current) <= MAX_RADIUS_MILES:
+                values.append(current)
+                values.sort(key=float)
+        except ValueError:
+            pass
+    chosen = current if current in values else str(DEFAULT_RADIUS_MILES)
+    return [(value, value == chosen) for value in values]
 
 
 def replaced_url(request, **values):

@@ -390,3 +390,12 @@ def test_stale_listings_say_they_may_be_outdated(client, clinic):
     )
     assert "May be outdated" in client.get("/clinics/rose-city-ketamine/").content.decode()
     assert "May be outdated" in client.get("/search/?near=97205").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("radius", "selected"), [("", "25"), ("50", "50"), ("30", "30"), ("12.5", "12.5")]
+)
+def test_the_radius_menu_keeps_the_radius_of_the_url(client, radius, selected):
+    html = client.get(f"/search/?near=97205&radius={radius}").content.decode()
+    assert f'<option value="{selected}" selected>' in html
+    assert html.count(" selected>") == 2  # the radius and the sort order

@@ -296,6 +296,10 @@ def test_unknown_place_suggests_close_city_names(client, listings):
     assert "Saint Louis, MO" in body["errors"]["near"][0]
 
 
+def test_radius_without_near_is_ignored(client, listings):
+    assert search(client, {"radius": "5"})["count"] == 5
+
+
 def test_unknown_parameters_are_ignored(client, listings):
     assert search(client, {"colour": "blue"})["count"] == 5
 
