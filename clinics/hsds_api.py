@@ -7,6 +7,7 @@ an unknown or unpublished id. Invalid parameters answer 400 with the directory's
 number of queries, whatever its size.
 """
 
+import datetime
 import functools
 import math
 import uuid
@@ -70,12 +71,13 @@ def parse_modified_after(text, name="modified_after"):
             day = parse_date(text)
             if day is None:
                 raise ValueError(text)
-            value = timezone.datetime(day.year, day.month, day.day)
+            value = datetime.datetime(day.year, day.month, day.day)
+        if timezone.is_naive(value):
+            value = timezone.make_aware(value, timezone.get_default_timezone())
+        # In UTC: PostgreSQL refuses offsets beyond 15:59 that Python accepts.
+        return value.astimezone(datetime.UTC)
     except (ValueError, OverflowError):
         raise InvalidParameter(name, message) from None
-    if timezone.is_naive(value):
-        value = timezone.make_aware(value, timezone.get_default_timezone())
-    return value
 
 
 def parse_uuid(request, name):

@@ -316,6 +316,8 @@ def test_modified_after_keeps_only_listings_changed_since(client, listings):
     }
     sals = page(client, f"/api/v1/hsds/service_at_locations/?{params}")["contents"]
     assert {sal["location"]["name"] for sal in sals} == {"Eastside"}
+    # Offsets PostgreSQL would refuse (beyond 15:59) are taken to UTC first.
+    assert page(client, "/api/v1/hsds/services/?modified_after=2000-01-01T00:00:00%2B18:04")
     # A date alone means its midnight.
     assert page(client, "/api/v1/hsds/services/?modified_after=2000-01-01")["total_items"] == 4
 

@@ -8,6 +8,8 @@ that status codes, content types and bodies match the description.
 import pytest
 import schemathesis
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import (
@@ -39,6 +41,13 @@ def open_data(db, settings):
     cache.clear()
     if not hsds.published_clinics().exists():
         build_open_data_listings()
+    # Requests go through the real WSGI handler, which closes the database connection when a
+    # request ends; that would end the test's transaction (Django's test client does this too).
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()
