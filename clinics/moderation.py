@@ -27,6 +27,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.text import slugify
 
 from clinics.models import (
     ClaimRequest,
@@ -242,6 +243,33 @@ def clinic_submit(*, clinic, user):
         raise ModerationError("Only a draft or a rejected listing can be submitted for review.")
     clinic.status = Clinic.Status.PENDING
     _record(clinic, user, "Submitted for review").save()
+    _notify_moderators(clinic=clinic)
+    return clinic
+
+
+def _unique_slug(name):
+    base = slugify(name)[:180] or "clinic"
+    slug, n = base, 1
+    while Clinic.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+@transaction.atomic
+def clinic_propose(*, clinic_fields, location_fields, requester):
+    """A new listing from the public "list your clinic" form: pending, with one location.
+
+    The sender's details become a claim request, so approving it gives them access.
+    """
+    clinic = Clinic(
+        **clinic_fields, slug=_unique_slug(clinic_fields["name"]), status=Clinic.Status.PENDING
+    )
+    _record(clinic, None, "Proposed through the list-your-clinic form").save()
+    location = Location(clinic=clinic, **location_fields)
+    _record(location, None, "Proposed through the list-your-clinic form").save()
+    claim_request_submit(clinic=clinic, **requester)
+    _notify_moderators(clinic=clinic)
     return clinic
 
 
@@ -739,3 +767,23 @@ def staff_emails(clinic):
 
 def _notify_staff(*, clinic, subject, body):
     _send(to=staff_emails(clinic), subject=subject, body=body)
+
+
+def moderator_emails():
+    User = get_user_model()
+    return list(
+        User.objects.filter(is_active=True, groups__name=MODERATOR_GROUP)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+
+
+def _notify_moderators(*, clinic):
+    name = clinic.draft_of.name if clinic.draft_of_id else clinic.name
+    kind = "Changes to" if clinic.draft_of_id else "New listing:"
+    _send(
+        to=moderator_emails(),
+        subject=f"Waiting for review: {kind} {name}",
+        body=f"{kind} {name} is waiting in the moderation queue.\n\n"
+        f"{reverse('moderation:clinic', args=[clinic.pk])}",
+    )

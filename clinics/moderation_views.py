@@ -10,7 +10,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from clinics import access, moderation
 from clinics.forms import ClaimDecisionForm, ClaimForm, ListClinicForm, ReasonForm, ReportForm
-from clinics.models import ClaimRequest, Clinic, Location, Report
+from clinics.models import ClaimRequest, Clinic, Report
 
 # --- rate limiting (per client, in the cache; no third-party service) ----------------------
 
@@ -117,30 +116,18 @@ def claim_listing(request, slug):
 def list_your_clinic(request):
     def on_valid(form):
         data = form.cleaned_data
-        with transaction.atomic():
-            clinic = Clinic(
-                name=data["clinic_name"],
-                slug=_unique_slug(data["clinic_name"]),
-                website=data["website"],
-                phone=data["phone"],
-                npi=data["npi"],
-                status=Clinic.Status.PENDING,
-            )
-            clinic.save()
-            Location.objects.create(
-                clinic=clinic,
-                address_line1=data["address_line1"],
-                city=data["city"],
-                state=data["state"],
-                postal_code=data["postal_code"],
-            )
-            moderation.claim_request_submit(
-                clinic=clinic,
-                name=data["name"],
-                role=data["role"],
-                work_email=data["work_email"],
-                npi=data["npi"],
-            )
+        clinic = moderation.clinic_propose(
+            clinic_fields={
+                "name": data["clinic_name"],
+                "website": data["website"],
+                "phone": data["phone"],
+                "npi": data["npi"],
+            },
+            location_fields={
+                name: data[name] for name in ["address_line1", "city", "state", "postal_code"]
+            },
+            requester={name: data[name] for name in ["name", "role", "work_email", "npi"]},
+        )
         return render(request, "moderation/thanks.html", {"clinic": clinic, "kind": "new"})
 
     return _public_form(
@@ -151,17 +138,6 @@ def list_your_clinic(request):
         context={},
         on_valid=on_valid,
     )
-
-
-def _unique_slug(name):
-    from django.utils.text import slugify
-
-    base = slugify(name)[:180] or "clinic"
-    slug, n = base, 1
-    while Clinic.objects.filter(slug=slug).exists():
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
 
 
 # --- moderator pages ------------------------------------------------------------------------

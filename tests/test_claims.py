@@ -123,6 +123,7 @@ def test_rejecting_a_claim_needs_a_reason_and_emails_it(client, clinic):
 
 
 def test_list_your_clinic_creates_a_pending_listing_and_a_claim(client):
+    make_moderator(email="queue@directory.example")
     response = client.get(reverse("list_your_clinic"))
     assert response.status_code == 200
     data = {
@@ -148,6 +149,9 @@ def test_list_your_clinic_creates_a_pending_listing_and_a_claim(client):
     assert clinic.locations.get().city == "Portland"
     assert clinic.claim_requests.get().work_email == "sam@brandnew.example"
     assert not Clinic.objects.published().exists()
+    assert clinic.history.get().history_change_reason.startswith("Proposed")
+    assert mail.outbox[0].to == ["queue@directory.example"]
+    assert "New listing: Brand New Ketamine" in mail.outbox[0].subject
 
 
 def test_list_your_clinic_rerenders_with_errors(client):

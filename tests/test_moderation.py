@@ -90,8 +90,9 @@ def test_staff_edit_waits_for_approval_then_reaches_the_public(client, listing, 
     ]
     assert not Clinic.objects.filter(pk=copy.pk).exists()
     assert listing.locations.get().offerings.count() == 1
-    assert [m.to for m in mail.outbox] == [["owner@cascade.example"]]
-    assert "are live" in mail.outbox[0].subject
+    assert [m.to for m in mail.outbox] == [["mod@example.org"], ["owner@cascade.example"]]
+    assert "Waiting for review: Changes to Cascade Ketamine" in mail.outbox[0].subject
+    assert "are live" in mail.outbox[1].subject
     last = listing.history.first()
     assert last.history_user == moderator
 
@@ -99,6 +100,7 @@ def test_staff_edit_waits_for_approval_then_reaches_the_public(client, listing, 
 def test_reject_with_reason_emails_the_staff(client, listing, staff, moderator):
     copy = moderation.clinic_start_edit(clinic=listing, user=staff)
     moderation.clinic_submit(clinic=copy, user=staff)
+    mail.outbox.clear()
     client.force_login(moderator)
     url = reverse("moderation:clinic", args=[copy.pk])
 
