@@ -776,6 +776,30 @@ def draft(model, **values):
     return row
 
 
+def load_drafts(model, queryset, attname=None, ids=None):
+    """Stored rows as Drafts (every concrete field), for `ids` of `attname` when given.
+
+    Reading 100,000 rows as plain values is several times faster than as model instances.
+    """
+    names = [f.attname for f in model._meta.concrete_fields]
+    pk_name = model._meta.pk.attname
+    if attname is None:
+        rows = queryset.values_list(*names).iterator(chunk_size=BATCH_SIZE)
+    else:
+        rows = (row[1:] for row in rows_with(queryset, attname, ids, *names))
+    for values in rows:
+        row = Draft(dict(zip(names, values, strict=True)))
+        row.pk = getattr(row, pk_name)
+        yield row
+
+
+def as_instance(model, row):
+    """A model instance for bulk_update from a Draft."""
+    instance = model(**{f.attname: getattr(row, f.attname) for f in model._meta.concrete_fields})
+    instance._state.adding = False
+    return instance
+
+
 def insert_rows(model, columns, rows):
     """INSERT plain rows with executemany: at 100,000 rows, a fraction of bulk_create's cost."""
     if not rows:
@@ -977,7 +1001,7 @@ def _write(parsed_clinics, reference, report, *, source_name, publish, user):
     now = timezone.now()
     refs = {c.ref for c in parsed_clinics}
     existing = {}
-    for clinic in listings().filter(import_source=source_name).iterator(chunk_size=BATCH_SIZE):
+    for clinic in load_drafts(Clinic, listings().filter(import_source=source_name)):
         if clinic.import_ref in refs:
             existing[clinic.import_ref] = clinic
 
@@ -1013,7 +1037,9 @@ def _write(parsed_clinics, reference, report, *, source_name, publish, user):
     if changed_clinics:
         fields = [*CLINIC_TEXT_FIELDS.values(), *CLINIC_BOOLEAN_FIELDS.values()]
         fields += ["offers_kap", "offers_integration", "updated_at"]
-        Clinic.objects.bulk_update(changed_clinics, fields, batch_size=BATCH_SIZE)
+        Clinic.objects.bulk_update(
+            [as_instance(Clinic, c) for c in changed_clinics], fields, batch_size=BATCH_SIZE
+        )
         record_history(Clinic, changed_clinics, "~", reason=reason, user=user, date=now)
     report.clinics.created += len(new_clinics)
     report.clinics.updated += len(changed_clinics)
@@ -1027,25 +1053,27 @@ def _write(parsed_clinics, reference, report, *, source_name, publish, user):
     )
     offerings_by_location = defaultdict(dict)
     payers_by_location = defaultdict(list)
-    for chunk in chunks(old_clinic_ids):
-        for location in Location.objects.filter(clinic_id__in=chunk).exclude(import_ref=""):
-            old_locations[(location.clinic_id, location.import_ref)] = location
+    for location in load_drafts(
+        Location, Location.objects.exclude(import_ref=""), "clinic_id", old_clinic_ids
+    ):
+        old_locations[(location.clinic_id, location.import_ref)] = location
     old_location_ids = [loc.pk for loc in old_locations.values()]
-    for chunk in chunks(old_location_ids):
-        for name, other in [
-            ("conditions", "condition_id"),
-            ("payment_options", "paymentoption_id"),
-            ("languages", "language_id"),
-        ]:
-            through = getattr(Location, name).through
-            for location_id, other_id in through.objects.filter(location_id__in=chunk).values_list(
-                "location_id", other
-            ):
-                m2m_state[location_id][name].add(other_id)
-        for offering in Offering.objects.filter(location_id__in=chunk):
-            offerings_by_location[offering.location_id][offering.route_id] = offering
-        for acceptance in PayerAcceptance.objects.filter(location_id__in=chunk):
-            payers_by_location[acceptance.location_id].append(acceptance)
+    for name, other in [
+        ("conditions", "condition_id"),
+        ("payment_options", "paymentoption_id"),
+        ("languages", "language_id"),
+    ]:
+        through = getattr(Location, name).through
+        for location_id, other_id in rows_with(
+            through.objects.all(), "location_id", old_location_ids, other
+        ):
+            m2m_state[location_id][name].add(other_id)
+    for offering in load_drafts(Offering, Offering.objects.all(), "location_id", old_location_ids):
+        offerings_by_location[offering.location_id][offering.route_id] = offering
+    for acceptance in load_drafts(
+        PayerAcceptance, PayerAcceptance.objects.all(), "location_id", old_location_ids
+    ):
+        payers_by_location[acceptance.location_id].append(acceptance)
 
     new_locations, changed_locations, pending = [], [], []
     for parsed in parsed_clinics:
@@ -1090,7 +1118,9 @@ def _write(parsed_clinics, reference, report, *, source_name, publish, user):
     insert_objects(Location, new_locations, key=("clinic_id", "import_ref"))
     if changed_locations:
         Location.objects.bulk_update(
-            changed_locations, [*LOCATION_FIELDS, "updated_at"], batch_size=BATCH_SIZE
+            [as_instance(Location, loc) for loc in changed_locations],
+            [*LOCATION_FIELDS, "updated_at"],
+            batch_size=BATCH_SIZE,
         )
 
     # Many-to-many rows, offerings and payers, diffed against what is stored.
@@ -1166,7 +1196,9 @@ def _write(parsed_clinics, reference, report, *, source_name, publish, user):
     record_history(Offering, new_offerings, "+", reason=reason, user=user, date=now)
     if changed_offerings:
         Offering.objects.bulk_update(
-            changed_offerings, ["price_min_usd", "price_max_usd"], batch_size=BATCH_SIZE
+            [as_instance(Offering, o) for o in changed_offerings],
+            ["price_min_usd", "price_max_usd"],
+            batch_size=BATCH_SIZE,
         )
         record_history(Offering, changed_offerings, "~", reason=reason, user=user, date=now)
     delete_with_history(Offering, gone_offerings, reason=reason, user=user)
