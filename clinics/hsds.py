@@ -19,11 +19,12 @@ Only `Clinic.objects.published()` rows ever reach these functions' querysets. HS
 are not nullable, so unknown values are left out rather than written as null.
 """
 
+import threading
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q
 
 from clinics.models import (
     Clinic,
@@ -111,39 +112,82 @@ def published_offerings():
     return Offering.objects.filter(location__clinic__status=Clinic.Status.PUBLISHED)
 
 
+class IdIndex:
+    """HSDS ids back to database keys, per process: uuid5 cannot be reversed.
+
+    The index hashes the keys of every clinic and offering (published or not) once, and again
+    only when clinics or offerings are added or deleted (their highest pk and count form its
+    version: two aggregate queries per lookup). A hit is checked against the database by the
+    caller, so the index never shows anything unpublished; a key that changed in place (a
+    route's slug) only makes its new id unknown until the next rebuild.
+    """
+
+    def __init__(self):
+        self.version = None
+        self.ids = {}
+        self.lock = threading.Lock()
+
+    @staticmethod
+    def current_version():
+        clinics = Clinic.objects.aggregate(top=Max("pk"), count=Count("pk"))
+        offerings = Offering.objects.aggregate(top=Max("pk"), count=Count("pk"))
+        return (clinics["top"], clinics["count"], offerings["top"], offerings["count"])
+
+    def lookup(self, object_id):
+        version = self.current_version()
+        with self.lock:
+            if version != self.version:
+                self.ids = self.build()
+                self.version = version
+            return self.ids.get(object_id)
+
+    @staticmethod
+    def build():
+        ids = {}
+        for pk in Clinic.objects.values_list("pk", flat=True).iterator():
+            ids[hsds_id("clinic", pk)] = ("clinic", pk)
+        offerings = Offering.objects.values_list(
+            "pk", "location_id", "location__clinic_id", "route__slug"
+        )
+        for pk, location_pk, clinic_pk, route_slug in offerings.iterator():
+            ids[hsds_id("service", clinic_pk, route_slug)] = ("service", clinic_pk, route_slug)
+            ids[hsds_id("service_at_location", location_pk, route_slug)] = (
+                "service_at_location",
+                pk,
+            )
+        return ids
+
+
+ID_INDEX = IdIndex()
+
+
 def find_clinic_pk(organization_id):
     """The published clinic whose organization id this is, or None."""
-    for pk in Clinic.objects.published().values_list("pk", flat=True).iterator():
-        if hsds_id("clinic", pk) == organization_id:
-            return pk
-    return None
+    key = ID_INDEX.lookup(organization_id)
+    if key is None or key[0] != "clinic":
+        return None
+    return key[1] if Clinic.objects.published().filter(pk=key[1]).exists() else None
 
 
 def find_service_key(service_id):
-    """(clinic pk, route slug) of the published service with this id, or None.
-
-    Ids are hashes, so this compares against every published service's id: one query on
-    two integer columns, fast enough for the directory's size and never stale.
-    """
-    keys = (
-        published_offerings()
-        .values_list("location__clinic_id", "route__slug")
-        .distinct()
-        .order_by()
-        .iterator()
-    )
-    for clinic_pk, route_slug in keys:
-        if hsds_id("service", clinic_pk, route_slug) == service_id:
-            return clinic_pk, route_slug
-    return None
+    """(clinic pk, route slug) of the published service with this id, or None."""
+    key = ID_INDEX.lookup(service_id)
+    if key is None or key[0] != "service":
+        return None
+    _kind, clinic_pk, route_slug = key
+    offered = published_offerings().filter(location__clinic_id=clinic_pk, route__slug=route_slug)
+    return (clinic_pk, route_slug) if offered.exists() else None
 
 
 def find_offering_pk(service_at_location_id):
     """The published offering behind a service_at_location id, or None."""
-    rows = published_offerings().values_list("pk", "location_id", "route__slug").iterator()
-    for pk, location_pk, route_slug in rows:
+    key = ID_INDEX.lookup(service_at_location_id)
+    if key is None or key[0] != "service_at_location":
+        return None
+    offering = published_offerings().filter(pk=key[1]).values_list("location_id", "route__slug")
+    for location_pk, route_slug in offering:
         if hsds_id("service_at_location", location_pk, route_slug) == service_at_location_id:
-            return pk
+            return key[1]
     return None
 
 

@@ -423,3 +423,14 @@ def test_write_json_to_a_stream_matches_the_api(client, listings):
     document = json.loads(output.getvalue())
     rich = next(o for o in document["organizations"] if o["name"] == "Cascade Ketamine Center")
     assert rich == organization_of(client, listings.rich, "?full_service=true")
+
+
+def test_ids_added_after_a_lookup_are_found(client, listings, django_assert_max_num_queries):
+    get(client, f"/api/v1/hsds/organizations/{hsds.hsds_id('clinic', listings.rich.pk)}/")
+    add_published_clinics(1)
+    newest = Clinic.objects.latest("pk")
+    org = get(client, f"/api/v1/hsds/organizations/{hsds.hsds_id('clinic', newest.pk)}/")
+    assert org["name"] == newest.name
+    # An unknown id costs the index's version check and nothing more.
+    with django_assert_max_num_queries(2):
+        get(client, f"/api/v1/hsds/services/{uuid.uuid4()}/", expect=404)
