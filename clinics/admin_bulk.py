@@ -88,7 +88,7 @@ class ClinicBulkAdminMixin:
             upload = form.cleaned_data["file"]
             report = import_clinics(
                 upload.read(),
-                source_name=form.cleaned_data["source"] or Path(upload.name).stem or "csv",
+                source_name=form.cleaned_data["source"] or Path(upload.name).stem[:60] or "csv",
                 dry_run=form.cleaned_data["dry_run"],
                 publish=form.cleaned_data["publish"],
                 skip_invalid=form.cleaned_data["skip_invalid"],

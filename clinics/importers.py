@@ -961,6 +961,9 @@ def import_clinics(
     rolled back, so the counts are exactly what a real run would report.
     `progress` wraps an iterable (tqdm) to show progress over the rows.
     """
+    limit = Clinic._meta.get_field("import_source").max_length
+    if not source_name or len(source_name) > limit:
+        raise ValueError(f"the source name must be 1 to {limit} characters: {source_name!r}")
     report = ImportReport(source=source_name, dry_run=dry_run, skip_invalid=skip_invalid)
     reference = ReferenceData()
     columns, rows = read_csv(source)

@@ -132,6 +132,13 @@ def test_command_options_dry_run_publish_and_skip_invalid(tmp_path):
     assert list(Clinic.objects.values_list("import_ref", "status")) == [("c-1", "published")]
 
 
+def test_source_names_must_fit():
+    with pytest.raises(CommandError, match="the source name must be 1 to 60 characters"):
+        call_command("import_clinics", str(SAMPLE), "--source", "x" * 61)
+    with pytest.raises(ValueError):
+        import_clinics(to_csv(row()), source_name="")
+
+
 def test_missing_file_is_a_command_error():
     with pytest.raises(CommandError, match="no such file"):
         call_command("import_clinics", "/nonexistent/file.csv")

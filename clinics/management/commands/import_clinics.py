@@ -35,14 +35,17 @@ class Command(BaseCommand):
             def progress(rows):
                 return tqdm(rows, desc="rows", unit="row", file=sys.stderr)
 
-        report = import_clinics(
-            path,
-            source_name=source or path.stem,
-            dry_run=dry_run,
-            publish=publish,
-            skip_invalid=skip_invalid,
-            progress=progress,
-        )
+        try:
+            report = import_clinics(
+                path,
+                source_name=source or path.stem[:60],
+                dry_run=dry_run,
+                publish=publish,
+                skip_invalid=skip_invalid,
+                progress=progress,
+            )
+        except ValueError as error:
+            raise CommandError(str(error)) from None
         for line in report.lines():
             self.stdout.write(line)
         if not report.ok:
