@@ -246,7 +246,7 @@ def healthcare_service_resource(clinic, route, sites):
                     "url": f"{PLAN_NET}/StructureDefinition/delivery-method",
                     "extension": [
                         {
-                            "url": "deliveryMethodType",
+                            "url": "type",
                             "valueCodeableConcept": coding(
                                 f"{PLAN_NET}/CodeSystem/DeliveryMethodCS", "physical", "Physical"
                             ),
