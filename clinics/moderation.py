@@ -185,11 +185,15 @@ def _copy_listing(*, source, target, user, reason, match_location):
         if pk not in kept:
             _record(loc, user, reason).delete()
     for src, loc in pairs:
+        changed = loc.pk is None
         for field in location_content_fields():
-            setattr(loc, field.attname, getattr(src, field.attname))
+            if getattr(loc, field.attname) != getattr(src, field.attname):
+                setattr(loc, field.attname, getattr(src, field.attname))
+                changed = True
         if target.draft_of_id:
             loc.draft_of = src
-        _record(loc, user, reason).save()
+        if changed:  # unchanged locations keep a quiet history
+            _record(loc, user, reason).save()
         _sync_location_children(source=src, target=loc, user=user, reason=reason)
 
     _sync_children(
@@ -438,24 +442,111 @@ def _matches(record, filters):
     return all(getattr(record, name) == value for name, value in filters.items())
 
 
-@transaction.atomic
-def clinic_revert(*, clinic, history_id, user):
-    """Restore a listing, with its locations and everything under them, as it was then.
+HISTORY_LIMIT = 300
+CHANGE_SET_GAP = datetime.timedelta(seconds=2)
+HISTORY_IGNORED_FIELDS = {"created_at", "updated_at"}
 
-    A version is the listing from one record of the clinic row until the next one, so changes
-    to locations, offerings, insurance, hours and clinicians made in between (an approval
-    writes the clinic row first, then its children) belong to it. The workflow state (status,
-    slug, verification) stays as it is now; the content comes back, and the revert itself is
-    one more set of history records naming who reverted.
+
+def _history_label(kind, record):
+    if kind == "location":
+        return f"Location {record.address_line1}, {record.city}"
+    if kind == "offering":
+        return f"Offering: {record.route}"
+    if kind == "insurance":
+        return f"Insurance: {record.payer} ({record.route or 'all routes'})"
+    if kind == "hours":
+        return f"Hours: {OpeningHours.Weekday(record.weekday).label} {record.opens:%H:%M}"
+    if kind == "clinician":
+        return f"Clinician {record.name}"
+    return "Clinic"
+
+
+def listing_history(clinic):
+    """Every recorded change to the listing, its locations and what is under them.
+
+    Records are grouped into change sets (one save in the admin, one approval, one revert:
+    the same user and reason, moments apart), newest first. Each change set has a `key` the
+    history page posts back to revert the listing to how it was right after it.
     """
-    version = clinic.history.get(history_id=history_id)
-    newer = clinic.history.filter(history_date__gt=version.history_date).order_by("history_date")
-    next_record = newer.first()
-    if next_record is None:
-        as_of = timezone.now()
-    else:
-        as_of = next_record.history_date - datetime.timedelta(microseconds=1)
-    reason = f"Reverted to the version of {timezone.localtime(version.history_date):%Y-%m-%d %H:%M}"
+    location_ids = list(
+        Location.history.filter(clinic_id=clinic.pk).values_list("id", flat=True).distinct()
+    )
+    sources = {
+        "clinic": clinic.history.all(),
+        "location": Location.history.filter(id__in=location_ids),
+        "offering": Offering.history.filter(location_id__in=location_ids).select_related("route"),
+        "insurance": PayerAcceptance.history.filter(location_id__in=location_ids).select_related(
+            "payer", "route"
+        ),
+        "hours": OpeningHours.history.filter(location_id__in=location_ids),
+        "clinician": Clinician.history.filter(clinic_id=clinic.pk),
+    }
+    records = []
+    for kind, queryset in sources.items():
+        rows = queryset.select_related("history_user").order_by("-history_date")[:HISTORY_LIMIT]
+        records += [(kind, row) for row in rows]
+    records.sort(key=lambda item: (item[1].history_date, item[1].history_id))
+    records = records[-HISTORY_LIMIT:]
+
+    previous = {}
+    change_sets = []
+    for kind, record in records:
+        model = record.instance_type
+        fields = [f for f in model._meta.concrete_fields if f.name not in HISTORY_IGNORED_FIELDS]
+        before = previous.get((kind, record.id))
+        if record.history_type == "+":
+            detail = "created"
+        elif record.history_type == "-":
+            detail = "deleted"
+        elif before is None:
+            detail = "changed"
+        else:
+            diffs = [
+                f"{field.verbose_name}: {getattr(before, field.attname) or '—'} → "
+                f"{getattr(record, field.attname) or '—'}"
+                for field in fields
+                if getattr(before, field.attname) != getattr(record, field.attname)
+            ]
+            detail = "; ".join(diffs) or "conditions, payment options or languages"
+        previous[(kind, record.id)] = record
+        line = f"{_history_label(kind, record)}: {detail}"
+        last = change_sets[-1] if change_sets else None
+        if (
+            last
+            and last["user_id"] == record.history_user_id
+            and last["reason"] == (record.history_change_reason or "")
+            and record.history_date - last["as_of"] <= CHANGE_SET_GAP
+        ):
+            last["changes"].append(line)
+            last["as_of"] = record.history_date
+            last["key"] = f"{kind}:{record.history_id}"
+        else:
+            change_sets.append(
+                {
+                    "key": f"{kind}:{record.history_id}",
+                    "as_of": record.history_date,
+                    "user": record.history_user,
+                    "user_id": record.history_user_id,
+                    "reason": record.history_change_reason or "",
+                    "changes": [line],
+                }
+            )
+    change_sets.reverse()
+    return change_sets
+
+
+@transaction.atomic
+def clinic_revert(*, clinic, as_of, user):
+    """Restore a listing, with its locations and everything under them, as it was at `as_of`.
+
+    Reads the historical tables of the clinic, its locations, offerings, insurance, hours
+    and clinicians. The workflow state (status, slug, verification) stays as it is now; the
+    content comes back, and the revert itself is one more change set naming who reverted.
+    """
+    version = clinic.history.filter(history_date__lte=as_of).order_by("-history_date").first()
+    if version is None or version.history_type == "-":
+        raise ModerationError("The listing did not exist then.")
+    reason = f"Reverted to the version of {timezone.localtime(as_of):%Y-%m-%d %H:%M:%S}"
     for field in clinic_content_fields():
         setattr(clinic, field.attname, getattr(version, field.attname))
     _record(clinic, user, reason).save()

@@ -225,24 +225,20 @@ def review_clinic(request, pk):
 @require_http_methods(["GET", "POST"])
 def clinic_history(request, pk):
     clinic = access.get_moderation_clinic_or_404(request.user, pk=pk)
+    change_sets = moderation.listing_history(clinic)
     if request.method == "POST":
-        history_id = request.POST.get("history_id", "")
-        if not history_id.isdigit() or not clinic.history.filter(history_id=history_id).exists():
+        point = request.POST.get("point", "")
+        change_set = next((c for c in change_sets if c["key"] == point), None)
+        if change_set is None:
             raise Http404("No such version.")
-        moderation.clinic_revert(clinic=clinic, history_id=int(history_id), user=request.user)
-        messages.success(request, "The listing was reverted; the revert is in the history too.")
+        try:
+            moderation.clinic_revert(clinic=clinic, as_of=change_set["as_of"], user=request.user)
+        except moderation.ModerationError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, "The listing was reverted; the revert is in the history.")
         return redirect("moderation:history", pk=clinic.pk)
-    records = list(clinic.history.select_related("history_user").order_by("-history_date")[:100])
-    versions = []
-    for newer, older in zip(records, [*records[1:], None], strict=True):
-        changes = []
-        if older is not None:
-            delta = newer.diff_against(older, foreign_keys_are_objs=False)
-            changes = [
-                {"field": change.field, "old": change.old, "new": change.new}
-                for change in delta.changes
-            ]
-        versions.append({"record": newer, "changes": changes})
+    versions = change_sets
     return render(request, "moderation/history.html", {"clinic": clinic, "versions": versions})
 
 

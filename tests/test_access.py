@@ -92,10 +92,11 @@ def do_approve(world, client):
 
 def do_revert(world, client):
     clinic = world["a"]
-    first = clinic.history.last()
+    first = moderation.listing_history(clinic)[-1]
     clinic.phone = "+1 503 555 0555"
+    clinic._change_reason = "Phone corrected"
     clinic.save()
-    client.post(reverse("moderation:history", args=[clinic.pk]), {"history_id": first.history_id})
+    client.post(reverse("moderation:history", args=[clinic.pk]), {"point": first["key"]})
     clinic.refresh_from_db()
     return clinic.phone == "+1 503 555 0101"
 

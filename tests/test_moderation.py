@@ -225,7 +225,6 @@ def test_moderator_marks_verified(client, listing, moderator):
 
 def test_revert_restores_the_listing_with_its_locations(client, listing, staff, moderator):
     original_location = listing.locations.get()
-    version = listing.history.first()
 
     copy = moderation.clinic_start_edit(clinic=listing, user=staff)
     copy.phone = "+1 503 555 0177"
@@ -243,8 +242,16 @@ def test_revert_restores_the_listing_with_its_locations(client, listing, staff, 
     response = client.get(reverse("moderation:history", args=[listing.pk]))
     assert response.status_code == 200
     assert str(moderator) in response.text
+    versions = response.context["versions"]
+    approval, created = versions[0], versions[-1]
+    assert approval["user"] == moderator
+    assert approval["reason"].startswith("Approved changes")
+    assert "Clinic: phone: +1 503 555 0100 → +1 503 555 0177" in approval["changes"]
+    assert any(
+        line.startswith("Location ") and line.endswith(": created") for line in created["changes"]
+    )
     response = client.post(
-        reverse("moderation:history", args=[listing.pk]), {"history_id": version.history_id}
+        reverse("moderation:history", args=[listing.pk]), {"point": created["key"]}
     )
     assert response.status_code == 302
 
@@ -260,10 +267,10 @@ def test_revert_restores_the_listing_with_its_locations(client, listing, staff, 
 def test_revert_of_an_unknown_version_is_404(client, listing, moderator):
     other = make_listing()
     client.force_login(moderator)
-    foreign_version = other.history.first().history_id
+    foreign_point = moderation.listing_history(other)[0]["key"]
     url = reverse("moderation:history", args=[listing.pk])
-    assert client.post(url, {"history_id": foreign_version}).status_code == 404
-    assert client.post(url, {"history_id": "nope"}).status_code == 404
+    assert client.post(url, {"point": foreign_point}).status_code == 404
+    assert client.post(url, {"point": "nope"}).status_code == 404
 
 
 def test_admin_edits_are_recorded_with_the_user(admin_client, admin_user, listing):
