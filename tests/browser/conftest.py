@@ -1,0 +1,213 @@
+"""Browser tests (issue 7): Playwright for Python driving Debian's Chromium against live_server.
+
+One Chromium per test session; each test gets fresh browser contexts. Every context routes all
+requests: the live server's are let through, map tiles and the vendored axe-core are answered
+locally, and anything for another host is aborted and recorded, so a test fails when a page
+tries to reach the outside world. The tests are skipped when Chromium is not installed.
+"""
+
+import itertools
+import os
+import struct
+import zlib
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from django.apps import apps
+from django.core import serializers
+from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
+
+from tests.browser.data import build_browser_listings
+
+# Playwright's sync API runs an event loop in the main thread; the Django ORM calls made by
+# the tests themselves (building data, checking results) are still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = Path(os.environ.get("BROWSER_TESTS_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+AXE_JS = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
+AXE_PATH = "/__browser-tests__/axe.min.js"
+TILE_PATH = "/__browser-tests__/tiles/"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
+
+
+def _grey_tile_png(size=256):
+    """A plain light-grey PNG map tile, made here so no tile server is needed."""
+
+    def chunk(kind, data):
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    rows = b"".join(b"\x00" + b"\xe8" * size for _ in range(size))
+    header = struct.pack(">IIBBBBB", size, size, 8, 0, 0, 0, 0)  # 8-bit greyscale
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
+
+
+TILE_PNG = _grey_tile_png()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip(
+            f"browser tests need Chromium at {CHROMIUM} (apt-get install chromium); skipped"
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        yield chromium
+        chromium.close()
+
+
+class Site:
+    """Browser contexts pointed at the live server, with every request accounted for."""
+
+    def __init__(self, browser, base_url):
+        self.browser = browser
+        self.url = base_url
+        self.contexts = []
+        self.foreign_requests = []
+        self.tile_requests = []
+
+    def new_context(self, **options):
+        options.setdefault("viewport", {"width": 1280, "height": 900})
+        context = self.browser.new_context(base_url=self.url, **options)
+        context.set_default_timeout(15_000)
+        context.route("**/*", self._route)
+        self.contexts.append(context)
+        return context
+
+    def new_page(self, **options):
+        return self.new_context(**options).new_page()
+
+    def _route(self, route):
+        url = route.request.url
+        parts = urlsplit(url)
+        if f"{parts.scheme}://{parts.netloc}" != self.url:
+            self.foreign_requests.append(url)
+            return route.abort()
+        if parts.path.startswith(TILE_PATH):
+            self.tile_requests.append(url)
+            return route.fulfill(status=200, content_type="image/png", body=TILE_PNG)
+        if parts.path == AXE_PATH:
+            return route.fulfill(status=200, content_type="text/javascript", path=str(AXE_JS))
+        return route.continue_()
+
+    def close(self):
+        for context in self.contexts:
+            context.close()
+
+
+@pytest.fixture
+def site(browser, live_server, settings, listings):
+    # Tiles come from the live server's origin (answered by the route above), which the
+    # Content-Security-Policy allows as 'self'. Cookies over plain http to localhost.
+    settings.MAP_TILE_URL = f"{live_server.url}{TILE_PATH}{{z}}/{{x}}/{{y}}.png"
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
+    site = Site(browser, live_server.url)
+    yield site
+    site.close()
+    assert site.foreign_requests == [], "a page requested another host"
+
+
+@pytest.fixture
+def page(site):
+    return site.new_page()
+
+
+class _RolledBack(Exception):
+    pass
+
+
+@pytest.fixture(scope="session")
+def _listings_fixture_file(tmp_path_factory):
+    return {"path": tmp_path_factory.mktemp("browser-data") / "browser_listings.json"}
+
+
+def _listing_models():
+    return [
+        model
+        for model in apps.get_app_config("clinics").get_models()
+        if not model._meta.model_name.startswith("historical")
+    ]
+
+
+@pytest.fixture
+def listings(transactional_db, _listings_fixture_file):
+    """Load the browser data set: built once per session, then loaded with loaddata."""
+    path = _listings_fixture_file["path"]
+    if not path.exists():
+        models = _listing_models()
+        before = {model: model._default_manager.count() for model in models}
+        try:
+            with transaction.atomic():
+                build_browser_listings()
+                created = [
+                    model
+                    for model in models
+                    if before[model] == 0 and model._default_manager.exists()
+                ]
+                objects = itertools.chain.from_iterable(
+                    model._default_manager.order_by("pk") for model in created
+                )
+                path.write_text(serializers.serialize("json", objects))
+                raise _RolledBack
+        except _RolledBack:
+            pass
+    # A loaded fixture is not a change anyone made: no history records (and 4x faster).
+    with override_settings(SIMPLE_HISTORY_ENABLED=False):
+        call_command("loaddata", str(path), verbosity=0)
+
+
+def axe_violations(page):
+    """axe-core's violations on the current page, as readable strings (none is the goal)."""
+    page.add_script_tag(url=AXE_PATH)
+    violations = page.evaluate(
+        """async () => {
+            const results = await axe.run(document, {resultTypes: ["violations"]});
+            return results.violations.map((v) => ({
+                id: v.id,
+                impact: v.impact,
+                help: v.help,
+                nodes: v.nodes.map((n) => n.target.join(" ") + " :: " + n.failureSummary),
+            }));
+        }"""
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']}\n    " + "\n    ".join(v["nodes"][:5])
+        for v in violations
+    ]
+
+
+def horizontal_overflow(page):
+    """How many CSS pixels the page is wider than the viewport (0 means no sideways scroll)."""
+    return page.evaluate(
+        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+
+
+def screenshot(page, name):
+    SCREENSHOTS.mkdir(exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
