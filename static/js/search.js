@@ -6,4 +6,12 @@
   if (filters && window.matchMedia("(min-width: 64rem)").matches) {
     filters.open = true;
   }
+
+  // After a search, focus goes to the error summary or to the heading with the number of
+  // results, so that screen readers announce the outcome (issue 7).
+  var outcome =
+    document.querySelector(".error-summary") || document.getElementById("results-heading");
+  if (outcome && window.location.search) {
+    outcome.focus();
+  }
 })();
