@@ -966,6 +966,7 @@ def import_clinics(
         raise ValueError(f"the source name must be 1 to {limit} characters: {source_name!r}")
     report = ImportReport(source=source_name, dry_run=dry_run, skip_invalid=skip_invalid)
     reference = ReferenceData()
+    geo.zip_index()  # loaded once, before the progress bar starts
     columns, rows = read_csv(source)
     if not columns:
         report.errors.append(RowError(1, "header", "the file is empty; expected a header row"))
