@@ -334,6 +334,10 @@ class Clinic(models.Model):
         return self.draft_of_id is not None
 
 
+# The address fields a geocoded position depends on.
+GEOCODED_FIELDS = ("address_line1", "city", "state", "postal_code")
+
+
 class LocationQuerySet(models.QuerySet):
     def published(self):
         return self.filter(clinic__status=Clinic.Status.PUBLISHED)
@@ -433,11 +437,41 @@ class Location(models.Model):
 
     def save(self, *args, **kwargs):
         # Geocode a location saved without coordinates (issue 3); the geo module decides how.
+        self._forget_coordinates_of_old_address()
         geo.fill_coordinates(self)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return f"{self.clinic.get_absolute_url()}#loc-{self.pk}"
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        location = super().from_db(db, field_names, values, **kwargs)
+        # Remember where the saved row was, to notice an address that moves (save()).
+        location._saved_place = {
+            name: getattr(location, name)
+            for name in (*GEOCODED_FIELDS, "latitude", "longitude")
+            if name in field_names
+        }
+        return location
+
+    def _forget_coordinates_of_old_address(self):
+        """Coordinates we geocoded follow the address: when it changes, geocode it again.
+
+        Supplied coordinates are kept, and so are coordinates changed in the same edit.
+        """
+        saved = getattr(self, "_saved_place", None)
+        geocoded = {self.CoordinatesSource.ZIP, self.CoordinatesSource.ADDRESS}
+        if (
+            not saved
+            or len(saved) < len(GEOCODED_FIELDS) + 2
+            or self.coordinates_source not in geocoded
+        ):
+            return
+        moved = any(getattr(self, name) != saved[name] for name in GEOCODED_FIELDS)
+        kept = (self.latitude, self.longitude) == (saved["latitude"], saved["longitude"])
+        if moved and kept:
+            self.latitude = self.longitude = None
 
     @property
     def has_coordinates(self):

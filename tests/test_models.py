@@ -71,9 +71,9 @@ def test_every_route_explains_itself_in_plain_language():
         assert treatment_route.session
         assert treatment_route.typical_protocol
         assert treatment_route.payment_reality
-    assert list(TreatmentRoute.objects.filter(fda_approved=True).values_list("slug", flat=True)) == [
-        "esketamine"
-    ]
+    assert list(
+        TreatmentRoute.objects.filter(fda_approved=True).values_list("slug", flat=True)
+    ) == ["esketamine"]
 
 
 # NPI ----------------------------------------------------------------------------------
@@ -151,11 +151,7 @@ def test_database_rejects_coordinates_out_of_range_or_half_given(latitude, longi
     with pytest.raises(IntegrityError), transaction.atomic():
         # Bypass geocoding so the values reach the database as given.
         Location.objects.bulk_create(
-            [
-                LocationFactory.build(
-                    clinic=ClinicFactory(), latitude=latitude, longitude=longitude
-                )
-            ]
+            [LocationFactory.build(clinic=ClinicFactory(), latitude=latitude, longitude=longitude)]
         )
 
 
@@ -238,3 +234,32 @@ def test_changes_are_recorded_in_history():
     clinic.name = "After"
     clinic.save()
     assert [h.name for h in clinic.history.all()] == ["After", "Before"]
+
+
+def test_a_geocoded_location_follows_its_new_zip():
+    location = LocationFactory(latitude=None, longitude=None, postal_code="97205")
+    location = Location.objects.get(pk=location.pk)
+    location.postal_code = "10001"
+    location.save()
+    location.refresh_from_db()
+    assert location.coordinates_source == Location.CoordinatesSource.ZIP
+    assert (location.latitude, location.longitude) == pytest.approx((40.7484, -73.9967))
+
+
+def test_supplied_coordinates_are_kept_when_the_address_changes():
+    location = Location.objects.get(pk=LocationFactory(latitude=45.5, longitude=-122.6).pk)
+    location.postal_code = "10001"
+    location.save()
+    location.refresh_from_db()
+    assert (location.latitude, location.longitude) == (45.5, -122.6)
+    assert location.coordinates_source == Location.CoordinatesSource.SUPPLIED
+
+
+def test_coordinates_changed_with_the_address_are_taken_as_given():
+    location = LocationFactory(latitude=None, longitude=None, postal_code="97205")
+    location = Location.objects.get(pk=location.pk)
+    location.postal_code = "10001"
+    location.latitude, location.longitude = 40.0, -74.0
+    location.save()
+    location.refresh_from_db()
+    assert (location.latitude, location.longitude) == (40.0, -74.0)
