@@ -5,3 +5,41 @@ class ClinicsConfig(AppConfig):
     name = "clinics"
     verbose_name = "Ketamine provider directory"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
+        from clinics import caching
+        from clinics.models import (
+            Clinic,
+            Clinician,
+            Condition,
+            Language,
+            Location,
+            Offering,
+            OpeningHours,
+            Payer,
+            PayerAcceptance,
+            PaymentOption,
+            TreatmentRoute,
+        )
+
+        # Any change to what a search can show makes cached facet counts stale.
+        for model in (
+            Clinic, Location, Offering, PayerAcceptance, OpeningHours, Clinician,
+            TreatmentRoute, Condition, Payer, PaymentOption, Language,
+        ):  # fmt: skip
+            post_save.connect(
+                caching.listings_changed, sender=model, dispatch_uid=f"facets-{model.__name__}-save"
+            )
+            post_delete.connect(
+                caching.listings_changed,
+                sender=model,
+                dispatch_uid=f"facets-{model.__name__}-delete",
+            )
+        for field in (Location.conditions, Location.payment_options, Location.languages):
+            m2m_changed.connect(
+                caching.listings_changed,
+                sender=field.through,
+                dispatch_uid=f"facets-{field.through.__name__}",
+            )

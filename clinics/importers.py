@@ -44,7 +44,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
 
-from clinics import geo
+from clinics import caching, geo
 from clinics.models import (
     Clinic,
     Condition,
@@ -994,6 +994,8 @@ def import_clinics(
                 transaction.set_rollback(True)
             else:
                 report.written = True
+                # Rows were written in bulk, without model signals.
+                transaction.on_commit(caching.listings_changed)
     except IntegrityError as error:
         report.written = False
         report.errors.append(RowError(0, "database", f"nothing written: {error}"))

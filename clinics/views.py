@@ -4,6 +4,7 @@ from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.utils.text import capfirst
 
+from clinics import caching
 from clinics.api import published_clinic_with_details
 from clinics.filters import (
     DEFAULT_RADIUS_MILES,
@@ -59,7 +60,7 @@ def search(request):
         origin=search.place,
         radius=search.radius_miles,
         sort=search.sort_order,
-        facets=search.facets(),
+        facets=caching.cached_facets(search, request.GET),
         sort_links=sort_links(request, search),
         next_url=page_url(request, page.number + 1) if page.has_next else None,
         previous_url=page_url(request, page.number - 1) if page.has_previous else None,

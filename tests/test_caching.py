@@ -1,0 +1,75 @@
+"""Facet counts are cached per search and forgotten when listings change (issue 6)."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from clinics import caching
+from clinics.importers import import_clinics
+from tests.factories import ClinicFactory, LocationFactory, OfferingFactory, route
+
+pytestmark = pytest.mark.django_db
+
+SEARCH = {"near": "97205", "route": "iv"}
+
+
+def facet_count(response, group, value):
+    return next(f.count for f in response.context["facets"][group] if f.value == value)
+
+
+def test_a_repeated_search_reuses_the_cached_counts(client):
+    OfferingFactory(location=LocationFactory())
+    with CaptureQueriesContext(connection) as first:
+        client.get("/search/", SEARCH)
+    with CaptureQueriesContext(connection) as second:
+        response = client.get("/search/", SEARCH | {"page": "1", "sort": "price"})
+    assert len(second.captured_queries) < len(first.captured_queries)
+    assert facet_count(response, "route", "iv") == 1
+
+
+def test_counts_change_as_soon_as_a_listing_changes(client):
+    location = LocationFactory()
+    OfferingFactory(location=location, route=route("iv"))
+    assert facet_count(client.get("/search/", SEARCH), "route", "esketamine") == 0
+    OfferingFactory(location=location, route=route("esketamine"))
+    assert facet_count(client.get("/search/", SEARCH), "route", "esketamine") == 1
+    location.clinic.status = "archived"
+    location.clinic.save()
+    assert facet_count(client.get("/search/", SEARCH), "route", "iv") == 0
+
+
+def test_a_language_added_to_a_location_updates_the_counts(client):
+    location = LocationFactory()
+    OfferingFactory(location=location)
+    response = client.get("/search/", SEARCH)
+    assert not [f for f in response.context["facets"]["language"] if f.value == "es"]
+    from tests.factories import language
+
+    location.languages.add(language("es"))
+    response = client.get("/search/", SEARCH)
+    assert facet_count(response, "language", "es") == 1
+
+
+def test_an_import_makes_cached_counts_stale(client, django_capture_on_commit_callbacks):
+    OfferingFactory(location=LocationFactory(clinic=ClinicFactory()))
+    client.get("/search/", SEARCH)
+    before = caching.listings_version()
+    csv = (
+        "clinic_id,clinic_name,location_id,address_line1,city,state,postal_code,routes\n"
+        "c-9,Imported Clinic,l-9,1 Main St,Portland,OR,97205,iv\n"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        report = import_clinics(csv.encode(), source_name="test", publish=True)
+    assert report.written
+    assert caching.listings_version() != before
+    assert facet_count(client.get("/search/", SEARCH), "route", "iv") == 2
+
+
+def test_the_key_ignores_page_and_order_but_not_filters():
+    from django.http import QueryDict
+
+    key = caching.facets_key
+    assert key(QueryDict("near=97205&route=iv&page=3&sort=price")) == key(
+        QueryDict("route=iv&near=97205")
+    )
+    assert key(QueryDict("near=97205&route=iv")) != key(QueryDict("near=97205&route=im"))
