@@ -14,11 +14,12 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from django.apps import apps
 from django.core import serializers
 from django.core.management.color import no_style
 from django.db import connection, transaction
+from django.test import override_settings
 
+from clinics.models import Clinic, Clinician, Location, Offering, OpeningHours, PayerAcceptance
 from tests.browser.data import build_browser_listings
 
 # Playwright's sync API runs an event loop in the main thread; the Django ORM calls made by
@@ -59,6 +60,30 @@ def _grey_tile_png(size=256):
 
 
 TILE_PNG = _grey_tile_png()
+
+
+def _is_transactional(item):
+    marker = item.get_closest_marker("django_db")
+    return bool(marker and marker.kwargs.get("transaction")) or bool(
+        {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ()))
+    )
+
+
+def pytest_collection_modifyitems(items):
+    """Browser tests first among the transactional tests.
+
+    They start from the migrated database (serialized_rollback), which Django restores on
+    top of an emptied one; a transactional test without it, run earlier, would leave the
+    content types that flushing re-creates, and the restore would clash with them.
+    """
+    browser = [item for item in items if item.get_closest_marker("browser")]
+    if not browser:
+        return
+    others = [item for item in items if not item.get_closest_marker("browser")]
+    position = next(
+        (index for index, item in enumerate(others) if _is_transactional(item)), len(others)
+    )
+    items[:] = others[:position] + browser + others[position:]
 
 
 @pytest.fixture(scope="session")
@@ -143,36 +168,50 @@ def _listings_fixture_file(tmp_path_factory):
     return {"path": tmp_path_factory.mktemp("browser-data") / "browser_listings.json"}
 
 
-def _listing_models():
-    return [
-        model
-        for model in apps.get_app_config("clinics").get_models()
-        if not model._meta.model_name.startswith("historical")
-    ]
+# What the data set is made of; reference data (routes, payers, ...) comes from migrations.
+LISTING_MODELS = [Clinic, Location, Offering, PayerAcceptance, OpeningHours, Clinician]
+
+
+def _clear_listings():
+    """Start from no listings, whatever an earlier test in this process may have left."""
+    with override_settings(SIMPLE_HISTORY_ENABLED=False):
+        Clinic._base_manager.all().delete()
+
+
+@pytest.fixture(scope="session")
+def _migrated_database(django_db_setup, django_db_blocker):
+    """The database as migrations left it (reference data, groups), serialized.
+
+    Browser tests run first among the transactional tests, so the database is still in
+    that state when the first one starts."""
+    with django_db_blocker.unblock():
+        return getattr(connection, "_test_serialized_contents", None) or (
+            connection.creation.serialize_db_to_string()
+        )
 
 
 @pytest.fixture
-def listings(transactional_db, _listings_fixture_file):
-    """Load the browser data set: built once per session, then loaded with loaddata."""
+def listings(transactional_db, _listings_fixture_file, _migrated_database):
+    """Load the browser data set: built once per session, then bulk-loaded for each test."""
+    if not hasattr(connection, "_test_serialized_contents"):
+        # Django keeps the migrated state on the connection object (serialized_rollback);
+        # a test that replaced that object loses it, and then the database would neither be
+        # restored before the next test nor flushed without re-creating content types.
+        connection._test_serialized_contents = _migrated_database
     path = _listings_fixture_file["path"]
     if not path.exists():
-        models = _listing_models()
-        before = {model: model._default_manager.count() for model in models}
         try:
             with transaction.atomic():
+                _clear_listings()
                 build_browser_listings()
-                created = [
-                    model
-                    for model in models
-                    if before[model] == 0 and model._default_manager.exists()
-                ]
                 objects = itertools.chain.from_iterable(
-                    model._default_manager.order_by("pk") for model in created
+                    model._base_manager.order_by("pk") for model in LISTING_MODELS
                 )
                 path.write_text(serializers.serialize("json", objects))
                 raise _RolledBack
         except _RolledBack:
             pass
+    _clear_listings()
     _bulk_load(path.read_text())
 
 
