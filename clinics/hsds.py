@@ -19,12 +19,11 @@ Only `Clinic.objects.published()` rows ever reach these functions' querysets. HS
 are not nullable, so unknown values are left out rather than written as null.
 """
 
-import threading
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 
 from clinics.models import (
     Clinic,
@@ -46,9 +45,48 @@ NPI_SYSTEM = "http://hl7.org/fhir/sid/us-npi"
 BYDAY = {1: "MO", 2: "TU", 3: "WE", 4: "TH", 5: "FR", 6: "SA", 7: "SU"}
 
 
+# Organizations, services and service-at-locations are looked up by id, so their ids carry
+# their database keys (an RFC 9562 version-8 "custom" UUID) and turn back into keys without a
+# table: a marker, the kind, the route's pk (services) and the clinic's or location's pk.
+KEYED_KINDS = {"clinic": 1, "service": 2, "service_at_location": 3}
+KEYED_MARKER = 0x6B657461  # "keta"
+
+
 def hsds_id(kind, *parts):
-    """The stable UUID of one HSDS object: `hsds_id("clinic", 12)` is uuid5 of "clinic:12"."""
+    """The stable UUID of one HSDS object.
+
+    Keyed kinds take database keys: `hsds_id("clinic", 12)`, `hsds_id("service", clinic_pk,
+    route_pk)`, `hsds_id("service_at_location", location_pk, route_pk)`; every other kind is
+    uuid5 of its parts: `hsds_id("location", 40)` is uuid5 of "location:40".
+    """
+    if kind in KEYED_KINDS:
+        pk, route_pk = (*parts, 0)[:2]
+        value = (
+            (KEYED_MARKER << 96)
+            | (KEYED_KINDS[kind] << 80)
+            | (8 << 76)  # version 8
+            | (int(route_pk) << 64)
+            | (0b10 << 62)  # RFC 9562 variant
+            | int(pk)
+        )
+        return str(uuid.UUID(int=value))
     return str(uuid.uuid5(NAMESPACE, ":".join([kind, *(str(part) for part in parts)])))
+
+
+def parse_keyed_id(kind, text):
+    """(pk, route pk) from an id made by `hsds_id(kind, ...)`, or None for any other text."""
+    try:
+        value = uuid.UUID(str(text)).int
+    except ValueError:
+        return None
+    if (
+        value >> 96 != KEYED_MARKER
+        or (value >> 80) & 0xFFFF != KEYED_KINDS[kind]
+        or (value >> 76) & 0xF != 8
+        or (value >> 62) & 0b11 != 0b10
+    ):
+        return None
+    return value & ((1 << 62) - 1), (value >> 64) & 0xFFF
 
 
 def compact(obj):
@@ -112,83 +150,33 @@ def published_offerings():
     return Offering.objects.filter(location__clinic__status=Clinic.Status.PUBLISHED)
 
 
-class IdIndex:
-    """HSDS ids back to database keys, per process: uuid5 cannot be reversed.
-
-    The index hashes the keys of every clinic and offering (published or not) once, and again
-    only when clinics or offerings are added or deleted (their highest pk and count form its
-    version: two aggregate queries per lookup). A hit is checked against the database by the
-    caller, so the index never shows anything unpublished; a key that changed in place (a
-    route's slug) only makes its new id unknown until the next rebuild.
-    """
-
-    def __init__(self):
-        self.version = None
-        self.ids = {}
-        self.lock = threading.Lock()
-
-    @staticmethod
-    def current_version():
-        clinics = Clinic.objects.aggregate(top=Max("pk"), count=Count("pk"))
-        offerings = Offering.objects.aggregate(top=Max("pk"), count=Count("pk"))
-        return (clinics["top"], clinics["count"], offerings["top"], offerings["count"])
-
-    def lookup(self, object_id):
-        version = self.current_version()
-        with self.lock:
-            if version != self.version:
-                self.ids = self.build()
-                self.version = version
-            return self.ids.get(object_id)
-
-    @staticmethod
-    def build():
-        ids = {}
-        for pk in Clinic.objects.values_list("pk", flat=True).iterator():
-            ids[hsds_id("clinic", pk)] = ("clinic", pk)
-        offerings = Offering.objects.values_list(
-            "pk", "location_id", "location__clinic_id", "route__slug"
-        )
-        for pk, location_pk, clinic_pk, route_slug in offerings.iterator():
-            ids[hsds_id("service", clinic_pk, route_slug)] = ("service", clinic_pk, route_slug)
-            ids[hsds_id("service_at_location", location_pk, route_slug)] = (
-                "service_at_location",
-                pk,
-            )
-        return ids
-
-
-ID_INDEX = IdIndex()
-
-
 def find_clinic_pk(organization_id):
     """The published clinic whose organization id this is, or None."""
-    key = ID_INDEX.lookup(organization_id)
-    if key is None or key[0] != "clinic":
+    key = parse_keyed_id("clinic", organization_id)
+    if key is None or not Clinic.objects.published().filter(pk=key[0]).exists():
         return None
-    return key[1] if Clinic.objects.published().filter(pk=key[1]).exists() else None
+    return key[0]
 
 
 def find_service_key(service_id):
     """(clinic pk, route slug) of the published service with this id, or None."""
-    key = ID_INDEX.lookup(service_id)
-    if key is None or key[0] != "service":
+    key = parse_keyed_id("service", service_id)
+    if key is None:
         return None
-    _kind, clinic_pk, route_slug = key
-    offered = published_offerings().filter(location__clinic_id=clinic_pk, route__slug=route_slug)
-    return (clinic_pk, route_slug) if offered.exists() else None
+    clinic_pk, route_pk = key
+    offered = published_offerings().filter(location__clinic_id=clinic_pk, route_id=route_pk)
+    route_slug = offered.values_list("route__slug", flat=True).first()
+    return (clinic_pk, route_slug) if route_slug else None
 
 
 def find_offering_pk(service_at_location_id):
     """The published offering behind a service_at_location id, or None."""
-    key = ID_INDEX.lookup(service_at_location_id)
-    if key is None or key[0] != "service_at_location":
+    key = parse_keyed_id("service_at_location", service_at_location_id)
+    if key is None:
         return None
-    offering = published_offerings().filter(pk=key[1]).values_list("location_id", "route__slug")
-    for location_pk, route_slug in offering:
-        if hsds_id("service_at_location", location_pk, route_slug) == service_at_location_id:
-            return key[1]
-    return None
+    location_pk, route_pk = key
+    offerings = published_offerings().filter(location_id=location_pk, route_id=route_pk)
+    return offerings.values_list("pk", flat=True).first()
 
 
 # Taxonomy --------------------------------------------------------------------------------
@@ -545,7 +533,7 @@ def service_brief(clinic, route, ctx):
     credentials = sorted({clinician.credential for clinician in clinic.clinicians.all()})
     return compact(
         {
-            "id": hsds_id("service", clinic.pk, route.slug),
+            "id": hsds_id("service", clinic.pk, route.pk),
             "organization_id": hsds_id("clinic", clinic.pk),
             "name": f"{route.name} at {clinic.name}",
             "alternate_name": route.name,
@@ -613,7 +601,7 @@ def service_attributes(ctx, *, entity, link_id, link_key, route, sites):
 
 def service_json(clinic, route, sites, ctx):
     """A fully nested service: the route as offered by the clinic at `sites`."""
-    service_id = hsds_id("service", clinic.pk, route.slug)
+    service_id = hsds_id("service", clinic.pk, route.pk)
     phone = phone_json(clinic.phone, key=("service", clinic.pk, route.slug), service_id=service_id)
     fees = "; ".join(
         f"{price_text(offering)} at {location.name or clinic.name} ({location.label})"
@@ -655,7 +643,7 @@ def service_json(clinic, route, sites, ctx):
 
 
 def service_at_location_id(location, route):
-    return hsds_id("service_at_location", location.pk, route.slug)
+    return hsds_id("service_at_location", location.pk, route.pk)
 
 
 def service_at_location_brief(location, offering, ctx):
@@ -664,7 +652,7 @@ def service_at_location_brief(location, offering, ctx):
     return compact(
         {
             "id": service_at_location_id(location, route),
-            "service_id": hsds_id("service", clinic.pk, route.slug),
+            "service_id": hsds_id("service", clinic.pk, route.pk),
             "location_id": hsds_id("location", location.pk),
             "description": f"{route.name} at {location.name or clinic.name} "
             f"({location.label}): {price_text(offering)}.",
@@ -685,7 +673,7 @@ def service_at_location_json(location, offering, ctx, *, nested_service=True):
     )
     body = {
         "id": sal_id,
-        "service_id": hsds_id("service", clinic.pk, route.slug),
+        "service_id": hsds_id("service", clinic.pk, route.pk),
         "location_id": hsds_id("location", location.pk),
         "description": f"{route.name} at {location.name or clinic.name} "
         f"({location.label}): {price_text(offering)}.",

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from clinics import hsds
-from clinics.models import Clinic, Location
+from clinics.models import Clinic, Location, TreatmentRoute
 from tests.hsds_schemas import assert_valid
 from tests.opendata_listings import add_published_clinics, build_open_data_listings
 
@@ -28,6 +28,10 @@ PAGE_KEYS = {
     "empty",
 }
 HIDDEN = ("Draft Hidden Clinic", "Archived Hidden Clinic")
+
+
+def route_pk(slug):
+    return TreatmentRoute.objects.get(slug=slug).pk
 
 
 @pytest.fixture
@@ -53,12 +57,35 @@ def page(client, url, expect=200):
 
 
 def test_ids_are_stable_uuid5_of_a_named_key():
-    value = hsds.hsds_id("clinic", 12)
-    assert value == str(uuid.uuid5(hsds.NAMESPACE, "clinic:12"))
+    value = hsds.hsds_id("location", 12)
+    assert value == str(uuid.uuid5(hsds.NAMESPACE, "location:12"))
     assert uuid.UUID(value).version == 5
-    assert hsds.hsds_id("clinic", 12) == value
-    assert hsds.hsds_id("clinic", 13) != value
-    assert hsds.hsds_id("location", 12) != value
+    assert hsds.hsds_id("location", 12) == value
+    assert hsds.hsds_id("location", 13) != value
+    assert hsds.hsds_id("schedule", 12) != value
+
+
+@pytest.mark.parametrize(
+    ("kind", "keys"),
+    [("clinic", (12, 0)), ("service", (12, 3)), ("service_at_location", (2**40, 4))],
+)
+def test_ids_looked_up_by_the_api_carry_their_keys(kind, keys):
+    value = hsds.hsds_id(kind, *keys)
+    assert uuid.UUID(value).version == 8
+    assert hsds.parse_keyed_id(kind, value) == keys
+    assert hsds.hsds_id(kind, *keys) == value
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["not-a-uuid", str(uuid.uuid4()), "", None],
+)
+def test_other_ids_do_not_parse_as_keys(text):
+    assert hsds.parse_keyed_id("clinic", text) is None
+
+
+def test_a_service_id_is_not_an_organization_id():
+    assert hsds.parse_keyed_id("clinic", hsds.hsds_id("service", 12, 3)) is None
 
 
 # The mapping -----------------------------------------------------------------------------
@@ -130,7 +157,7 @@ def test_location_has_address_coordinates_phone_schedules_languages_accessibilit
 
 
 def test_service_carries_prices_payers_assured_date_and_sites(client, listings):
-    service_id = hsds.hsds_id("service", listings.rich.pk, "iv")
+    service_id = hsds.hsds_id("service", listings.rich.pk, route_pk("iv"))
     service = get(client, f"/api/v1/hsds/services/{service_id}/")
     assert_valid("service.json", service)
     assert service["status"] == "active"
@@ -153,7 +180,8 @@ def test_service_carries_prices_payers_assured_date_and_sites(client, listings):
     assert ("condition", "anxiety") in terms
 
     esketamine = get(
-        client, f"/api/v1/hsds/services/{hsds.hsds_id('service', listings.rich.pk, 'esketamine')}/"
+        client,
+        f"/api/v1/hsds/services/{hsds.hsds_id('service', listings.rich.pk, route_pk('esketamine'))}/",
     )
     assert ("payer", "aetna") in {
         (a["link_type"], a["taxonomy_term"]["code"]) for a in esketamine["attributes"]
@@ -163,7 +191,8 @@ def test_service_carries_prices_payers_assured_date_and_sites(client, listings):
 
     # A price on request gives no cost option, and says so in the fees.
     lozenge = get(
-        client, f"/api/v1/hsds/services/{hsds.hsds_id('service', listings.rich.pk, 'lozenge')}/"
+        client,
+        f"/api/v1/hsds/services/{hsds.hsds_id('service', listings.rich.pk, route_pk('lozenge'))}/",
     )
     assert "cost_options" not in lozenge
     assert "price on request" in lozenge["fees_description"]
@@ -171,12 +200,12 @@ def test_service_carries_prices_payers_assured_date_and_sites(client, listings):
 
 def test_service_at_location_detail_is_fully_nested(client, listings):
     downtown = listings.rich.locations.get(name="Downtown")
-    sal_id = hsds.hsds_id("service_at_location", downtown.pk, "esketamine")
+    sal_id = hsds.hsds_id("service_at_location", downtown.pk, route_pk("esketamine"))
     sal = get(client, f"/api/v1/hsds/service_at_locations/{sal_id}/")
     assert_valid("service_at_location.json", sal)
     assert_valid("compiled/service_list.json", sal["service"])
     assert sal["location"]["name"] == "Downtown"
-    assert sal["service_id"] == hsds.hsds_id("service", listings.rich.pk, "esketamine")
+    assert sal["service_id"] == hsds.hsds_id("service", listings.rich.pk, route_pk("esketamine"))
     assert ("payer", "aetna") in {
         (a["link_type"], a["taxonomy_term"]["code"]) for a in sal["attributes"]
     }
@@ -221,9 +250,9 @@ def test_unpublished_and_unknown_ids_answer_404(client, listings):
         location = clinic.locations.get()
         for url in (
             f"/api/v1/hsds/organizations/{hsds.hsds_id('clinic', clinic.pk)}/",
-            f"/api/v1/hsds/services/{hsds.hsds_id('service', clinic.pk, 'iv')}/",
+            f"/api/v1/hsds/services/{hsds.hsds_id('service', clinic.pk, route_pk('iv'))}/",
             f"/api/v1/hsds/service_at_locations/"
-            f"{hsds.hsds_id('service_at_location', location.pk, 'iv')}/",
+            f"{hsds.hsds_id('service_at_location', location.pk, route_pk('iv'))}/",
         ):
             body = get(client, url, expect=404)
             assert body["errors"]["id"]
@@ -403,7 +432,7 @@ def test_export_command_writes_valid_hsds_json(listings, tmp_path):
         for service in org["services"]:
             assert_valid("service.json", service)
     ids = [value for org in document["organizations"] for value in _ids(org)]
-    assert all(uuid.UUID(value).version == 5 for value in ids)
+    assert all(uuid.UUID(value).version in (5, 8) for value in ids)
 
 
 def _ids(obj):

@@ -20,7 +20,7 @@ from schemathesis.checks import (
 )
 
 from clinics import hsds
-from clinics.models import Clinic
+from clinics.models import Clinic, TreatmentRoute
 from directory.wsgi import application
 from tests.opendata_listings import build_open_data_listings
 
@@ -33,6 +33,10 @@ CHECKS = [
     content_type_conformance,
     response_schema_conformance,
 ]
+
+
+def route_pk(slug):
+    return TreatmentRoute.objects.get(slug=slug).pk
 
 
 @pytest.fixture
@@ -125,7 +129,11 @@ def concrete_cases(rich):
     return [
         ("/api/v1/locations/", {}, {"near": "97205", "route": ["iv"], "page_size": 2}),
         ("/api/v1/clinics/{slug}/", {"slug": rich.slug}, {}),
-        ("/api/v1/hsds/services/{id}/", {"id": hsds.hsds_id("service", rich.pk, "iv")}, {}),
+        (
+            "/api/v1/hsds/services/{id}/",
+            {"id": hsds.hsds_id("service", rich.pk, route_pk("iv"))},
+            {},
+        ),
         ("/api/v1/hsds/services/", {}, {"full": "true"}),
         (
             "/api/v1/hsds/organizations/{id}/",
@@ -135,7 +143,7 @@ def concrete_cases(rich):
         ("/api/v1/hsds/organizations/", {}, {"full": "true", "full_service": "true"}),
         (
             "/api/v1/hsds/service_at_locations/{id}/",
-            {"id": hsds.hsds_id("service_at_location", downtown.pk, "iv")},
+            {"id": hsds.hsds_id("service_at_location", downtown.pk, route_pk("iv"))},
             {},
         ),
         ("/api/v1/hsds/service_at_locations/", {}, {"full": "true"}),
