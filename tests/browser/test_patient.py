@@ -118,6 +118,10 @@ def test_search_filters_pages_and_details_work_without_javascript(site):
 
     # A sort link, then a clinic's page.
     page.get_by_role("navigation", name="Sort results").get_by_role("link", name="Name").click()
+    page.wait_for_url(re.compile(r"sort=name"))
+    expect(
+        page.get_by_role("navigation", name="Sort results").locator("[aria-current]")
+    ).to_have_text("Name")
     names = result_names(page)
     assert names == sorted(names)
     page.get_by_role("link", name=names[0], exact=True).click()
