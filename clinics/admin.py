@@ -171,6 +171,8 @@ class ClinicianInline(admin.TabularInline):
 @admin.register(Clinic)
 class ClinicAdmin(ClinicBulkAdminMixin, ClinicScopedAdminMixin, SimpleHistoryAdmin):
     clinic_lookup = ""
+    # Explicit, because the location count annotation (GROUP BY) drops Meta.ordering.
+    ordering = ["name", "id"]
     # What only moderators set: clinic staff see these fields read-only.
     staff_readonly_fields = [
         "status",
