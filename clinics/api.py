@@ -9,7 +9,7 @@ from django.http import JsonResponse
 from django.views.decorators.http import require_GET
 
 from clinics.filters import LocationFilter, page_url
-from clinics.models import Clinic, Location, Offering, OpeningHours, PayerAcceptance
+from clinics.models import Clinic, Location, location_prefetches
 
 
 def origin_json(place):
@@ -46,7 +46,7 @@ def address_json(location):
 
 
 def location_json(location):
-    """One search result; expects the prefetches of filters.RESULT_PREFETCHES."""
+    """One search result; expects models.location_prefetches()."""
     clinic = location.clinic
     distance = getattr(location, "distance", None)
     return {
@@ -109,22 +109,7 @@ def published_clinic_with_details():
         Prefetch(
             "locations",
             queryset=Location.objects.order_by("id").prefetch_related(
-                Prefetch(
-                    "offerings",
-                    queryset=Offering.objects.select_related("route").order_by(
-                        "route__sort_order", "route__name"
-                    ),
-                ),
-                Prefetch(
-                    "payer_acceptances",
-                    queryset=PayerAcceptance.objects.select_related("payer", "route").order_by(
-                        "payer__sort_order", "payer__name", "route__sort_order"
-                    ),
-                ),
-                Prefetch("hours", queryset=OpeningHours.objects.order_by("weekday", "opens")),
-                "conditions",
-                "payment_options",
-                "languages",
+                *location_prefetches(hours=True)
             ),
         ),
         "clinicians",

@@ -18,7 +18,6 @@ from django.db.models import (
     FloatField,
     Min,
     OuterRef,
-    Prefetch,
     Q,
     Subquery,
     Value,
@@ -36,25 +35,7 @@ from clinics.models import (
     PayerAcceptance,
     PaymentOption,
     TreatmentRoute,
-)
-
-# What a result shows, fetched with one query per relation for the whole page.
-RESULT_PREFETCHES = (
-    Prefetch(
-        "offerings",
-        queryset=Offering.objects.select_related("route").order_by(
-            "route__sort_order", "route__name"
-        ),
-    ),
-    Prefetch(
-        "payer_acceptances",
-        queryset=PayerAcceptance.objects.select_related("payer", "route").order_by(
-            "payer__sort_order", "payer__name", "route__sort_order"
-        ),
-    ),
-    "conditions",
-    "payment_options",
-    "languages",
+    location_prefetches,
 )
 
 DEFAULT_RADIUS_MILES = 25
@@ -407,7 +388,7 @@ class LocationFilter(django_filters.FilterSet):
         if not rows and number > 1:
             return None
         total = rows[0].total if rows else 0
-        prefetch_related_objects(rows, *RESULT_PREFETCHES)
+        prefetch_related_objects(rows, *location_prefetches())
         return ResultPage(rows=rows, count=total, number=number, size=size)
 
     # Facet counts ----------------------------------------------------------------------

@@ -30,11 +30,10 @@ from clinics.models import (
     Condition,
     Location,
     Offering,
-    OpeningHours,
     Payer,
-    PayerAcceptance,
     PaymentOption,
     TreatmentRoute,
+    location_prefetches,
 )
 
 HSDS_VERSION = "3.0"
@@ -100,24 +99,7 @@ def isodatetime(value):
 
 # Querysets -------------------------------------------------------------------------------
 
-LOCATION_PREFETCHES = (
-    Prefetch(
-        "offerings",
-        queryset=Offering.objects.select_related("route").order_by(
-            "route__sort_order", "route__name"
-        ),
-    ),
-    Prefetch(
-        "payer_acceptances",
-        queryset=PayerAcceptance.objects.select_related("payer", "route").order_by(
-            "payer__sort_order", "payer__name", "route__sort_order"
-        ),
-    ),
-    Prefetch("hours", queryset=OpeningHours.objects.order_by("weekday", "opens")),
-    "conditions",
-    "payment_options",
-    "languages",
-)
+LOCATION_PREFETCHES = location_prefetches(hours=True)
 
 
 def clinic_prefetches():

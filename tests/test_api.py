@@ -3,7 +3,6 @@
 import datetime
 
 import pytest
-from django.core.cache import cache
 
 from clinics.models import Clinic
 from tests.factories import (
@@ -22,11 +21,6 @@ from tests.factories import (
 from tests.listings import miles_between
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from django.core.cache import cache
 from geopy.distance import great_circle
 
 from clinics import geo
@@ -16,11 +15,6 @@ from tests.factories import ClinicFactory, LocationFactory
 from tests.listings import ORIGIN, SPHERE_KM, point_at
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
 
 
 # Places typed by patients, offline ---------------------------------------------------------

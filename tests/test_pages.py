@@ -6,7 +6,6 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-from django.core.cache import cache
 
 from clinics.models import Clinic, Condition, TreatmentRoute
 from tests.factories import (
@@ -25,11 +24,6 @@ from tests.factories import (
 from tests.listings import build_listings
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
 
 
 class ScriptsAndStyles(HTMLParser):

@@ -8,7 +8,6 @@ import re
 from urllib.parse import urlencode
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
@@ -23,11 +22,6 @@ from tests.listings import ORIGIN, build_listings, make_location, offer, point_a
 pytestmark = pytest.mark.django_db
 
 PUBLISHED = ["Alpha", "Bridge", "Cascade", "Delta", "Evergreen"]
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
 
 
 @pytest.fixture
