@@ -178,7 +178,6 @@ def two_databases(tmp_path):
         ]
 
 
-@pytest.mark.django_db(transaction=True)
 def test_anonymous_reads_use_the_replica_and_writes_the_primary(two_databases):
     primary, replica = two_databases
     migrate = (
