@@ -7,6 +7,8 @@ import sys
 
 def main():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "directory.settings")
+    # Commands may fall back to development defaults; the web server (wsgi/asgi) may not.
+    os.environ.setdefault("DIRECTORY_COMMAND_LINE", "1")
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)

@@ -58,3 +58,22 @@ def test_debug_is_off_unless_asked_for(value):
 def test_database_url_selects_postgresql():
     result = load_settings(DEBUG="1", DATABASE_URL="postgres://u@127.0.0.1:5432/directory")
     assert "postgresql" in result.stdout
+
+
+def test_manage_py_commands_work_without_production_secrets():
+    clean = {key: value for key, value in os.environ.items() if key in {"PATH", "HOME"}}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
+        cwd=ROOT, env=clean, capture_output=True, text=True,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-500:]
+
+
+def test_the_web_server_refuses_to_start_without_a_secret_key():
+    clean = {key: value for key, value in os.environ.items() if key in {"PATH", "HOME"}}
+    result = subprocess.run(
+        [sys.executable, "-c", "import directory.wsgi"],
+        cwd=ROOT, env=clean | {"ALLOWED_HOSTS": "x.example.org"}, capture_output=True, text=True,
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
