@@ -1,6 +1,7 @@
 """What the directory caches, and when it forgets it (issue 6).
 
-Facet counts are cached per search (Redis when REDIS_URL is set, shared by every gunicorn
+Reference data (routes, payers, ...) is cached for the search's slug lookups, and facet
+counts are cached per search (Redis when REDIS_URL is set, shared by every gunicorn
 host). Their keys carry a *listings version* that changes whenever any listing or reference
 data changes, so a change makes every cached count stale at once instead of deleting keys one
 by one. Row-level changes announce themselves through model signals (connected in
@@ -30,6 +31,19 @@ def listings_version():
 def listings_changed(**signal_kwargs):
     """Forget every cached count; usable directly or as a signal receiver."""
     cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+def reference_options(model, key):
+    """{key value: instance} of a reference table (routes, payers, ...), cached per version.
+
+    Every search names a few slugs; reading them from the cache saves a query each.
+    """
+    cache_key = f"reference:{listings_version()}:{model._meta.label_lower}:{key}"
+    options = cache.get(cache_key)
+    if options is None:
+        options = {getattr(obj, key): obj for obj in model._default_manager.all()}
+        cache.set(cache_key, options, timeout=FACETS_TIMEOUT)
+    return options
 
 
 def facets_key(data):

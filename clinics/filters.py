@@ -25,7 +25,7 @@ from django.db.models import (
     prefetch_related_objects,
 )
 
-from clinics import geo
+from clinics import caching, geo
 from clinics.models import (
     Condition,
     Language,
@@ -61,15 +61,16 @@ class SlugChoiceField(forms.ModelMultipleChoiceField):
         for item in value or ():
             if not isinstance(item, str) or "\x00" in item or len(item) > 60:
                 raise forms.ValidationError(self._unknown(item), code="invalid_choice")
-        try:
+        if not value:
             # A list, not a QuerySet: an empty list counts as "not given" in django-filter.
-            return list(super().clean(value))
-        except forms.ValidationError as error:
-            if error.code == "invalid_choice":
-                raise forms.ValidationError(
-                    self._unknown(error.params["value"]), code="invalid_choice"
-                ) from error
-            raise
+            return []
+        if not isinstance(value, list | tuple):
+            raise forms.ValidationError(self.error_messages["invalid_list"], code="invalid_list")
+        options = caching.reference_options(self.queryset.model, self.to_field_name)
+        for item in value:
+            if item not in options:
+                raise forms.ValidationError(self._unknown(item), code="invalid_choice")
+        return [options[item] for item in dict.fromkeys(value)]
 
     def _unknown(self, value):
         known = ", ".join(str(getattr(obj, self.to_field_name)) for obj in self.queryset)

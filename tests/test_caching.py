@@ -73,3 +73,24 @@ def test_the_key_ignores_page_and_order_but_not_filters():
         QueryDict("route=iv&near=97205")
     )
     assert key(QueryDict("near=97205&route=iv")) != key(QueryDict("near=97205&route=im"))
+
+
+def test_slug_lookups_come_from_the_cache_after_the_first_search(client):
+    OfferingFactory(location=LocationFactory())
+    params = {"near": "97205", "route": "iv", "insurance": "aetna"}
+    client.get("/api/v1/locations/", params)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/api/v1/locations/", params)
+    assert response.status_code == 200
+    tables = " ".join(query["sql"] for query in queries.captured_queries)
+    assert 'FROM "clinics_treatmentroute"' not in tables
+    assert 'FROM "clinics_payer"' not in tables
+
+
+def test_a_new_route_is_searchable_at_once(client):
+    client.get("/api/v1/locations/", {"route": "iv"})
+    from clinics.models import TreatmentRoute
+
+    TreatmentRoute.objects.create(slug="nasal-racemic", name="Racemic nasal spray", description="x")
+    response = client.get("/api/v1/locations/", {"route": "nasal-racemic"})
+    assert response.status_code == 200
