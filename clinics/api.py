@@ -46,8 +46,9 @@ def address_json(location):
 
 
 def location_json(location):
-    """One search result; expects models.location_prefetches()."""
+    """One search result; expects LocationQuerySet.with_summary()."""
     clinic = location.clinic
+    summary = location.summary
     distance = getattr(location, "distance", None)
     return {
         "id": location.pk,
@@ -65,17 +66,17 @@ def location_json(location):
                 "price_min_usd": offering.price_min_usd,
                 "price_max_usd": offering.price_max_usd,
             }
-            for offering in location.offerings.all()
+            for offering in summary.offerings
         ],
-        "conditions": [condition.slug for condition in location.conditions.all()],
+        "conditions": [condition.slug for condition in summary.conditions],
         "insurance": list(
-            dict.fromkeys(acceptance.payer.slug for acceptance in location.payer_acceptances.all())
+            dict.fromkeys(acceptance.payer.slug for acceptance in summary.payer_acceptances)
         ),
-        "payment": [option.slug for option in location.payment_options.all()],
+        "payment": [option.slug for option in summary.payment_options],
         "psychotherapy": clinic.offers_psychotherapy,
         "telehealth": clinic.offers_remote_care,
         "accepting": clinic.accepting_new_patients,
-        "languages": [language.code for language in location.languages.all()],
+        "languages": [language.code for language in summary.languages],
     }
 
 

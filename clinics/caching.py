@@ -1,7 +1,7 @@
 """What the directory caches, and when it forgets it (issue 6).
 
-Reference data (routes, payers, ...) is cached for the search's slug lookups, and facet
-counts are cached per search (Redis when REDIS_URL is set, shared by every gunicorn
+Reference data (routes, payers, ...) is kept in process memory for the search's slug and id
+lookups, and facet counts are cached per search (Redis when REDIS_URL is set, shared by every gunicorn
 host). Their keys carry a *listings version* that changes whenever any listing or reference
 data changes, so a change makes every cached count stale at once instead of deleting keys one
 by one. Row-level changes announce themselves through model signals (connected in
@@ -33,16 +33,27 @@ def listings_changed(**signal_kwargs):
     cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
 
 
-def reference_options(model, key):
-    """{key value: instance} of a reference table (routes, payers, ...), cached per version.
+# Reference tables of the current listings version, kept in each process's memory: they are
+# tiny, read by every search, and unpickling them from the shared cache cost more than the
+# search. {version: {(model label, key): options}}, holding one version at a time.
+_reference_tables = {}
 
-    Every search names a few slugs; reading them from the cache saves a query each.
+
+def reference_options(model, key, *, version=None):
+    """{key value: instance} of a reference table (routes, payers, ...) for this version.
+
+    Every search names a few slugs and shows a few ids; reading them from memory saves a
+    query each. The instances are shared between requests: read them, never change them.
     """
-    cache_key = f"reference:{listings_version()}:{model._meta.label_lower}:{key}"
-    options = cache.get(cache_key)
+    version = version or listings_version()
+    tables = _reference_tables.get(version)
+    if tables is None:
+        _reference_tables.clear()
+        tables = _reference_tables[version] = {}
+    options = tables.get((model._meta.label_lower, key))
     if options is None:
         options = {getattr(obj, key): obj for obj in model._default_manager.all()}
-        cache.set(cache_key, options, timeout=FACETS_TIMEOUT)
+        tables[(model._meta.label_lower, key)] = options
     return options
 
 

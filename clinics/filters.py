@@ -22,7 +22,6 @@ from django.db.models import (
     Subquery,
     Value,
     Window,
-    prefetch_related_objects,
 )
 
 from clinics import caching, geo
@@ -35,7 +34,7 @@ from clinics.models import (
     PayerAcceptance,
     PaymentOption,
     TreatmentRoute,
-    location_prefetches,
+    attach_summaries,
 )
 
 DEFAULT_RADIUS_MILES = 25
@@ -80,6 +79,11 @@ class SlugChoiceField(forms.ModelMultipleChoiceField):
 
 class SlugFilter(django_filters.ModelMultipleChoiceFilter):
     field_class = SlugChoiceField
+
+    def __init__(self, *, reference, **kwargs):
+        # A callable rather than a QuerySet: every search copies its filters, and deep-copying
+        # QuerySets cost more than the rest of the copy together (bench/run.py).
+        super().__init__(queryset=lambda request: reference._default_manager.all(), **kwargs)
 
 
 class YesField(forms.Field):
@@ -164,28 +168,28 @@ class LocationFilter(django_filters.FilterSet):
         },
     )
     route = SlugFilter(
-        queryset=TreatmentRoute.objects.all(),
+        reference=TreatmentRoute,
         to_field_name="slug",
         noun="treatment route",
         method="filter_route",
     )
     condition = SlugFilter(
-        queryset=Condition.objects.all(),
+        reference=Condition,
         to_field_name="slug",
         noun="condition",
         method="filter_condition",
     )
     insurance = SlugFilter(
-        queryset=Payer.objects.all(), to_field_name="slug", noun="payer", method="filter_insurance"
+        reference=Payer, to_field_name="slug", noun="payer", method="filter_insurance"
     )
     payment = SlugFilter(
-        queryset=PaymentOption.objects.all(),
+        reference=PaymentOption,
         to_field_name="slug",
         noun="payment option",
         method="filter_payment",
     )
     language = SlugFilter(
-        queryset=Language.objects.all(),
+        reference=Language,
         to_field_name="code",
         noun="language code (ISO 639-1)",
         method="filter_language",
@@ -253,6 +257,14 @@ class LocationFilter(django_filters.FilterSet):
         else:
             self.refused = {}
         super().__init__(data, *args, queryset=Location.objects.published(), **kwargs)
+
+    def get_form_class(self):
+        # The form depends only on the declared filters, so it is built once per process
+        # rather than once per search (it was a tenth of a search's time; bench/run.py).
+        cls = type(self)
+        if "_form_class" not in cls.__dict__:
+            cls._form_class = super().get_form_class()
+        return cls._form_class
 
     @property
     def errors(self):
@@ -375,7 +387,7 @@ class LocationFilter(django_filters.FilterSet):
             )
         return self._qs
 
-    # One page of results with its total, in one query ------------------------------------
+    # One page of results with its total and summaries, in one query---------------------------------
 
     def page(self):
         """The requested page, or None when the page lies past the end of the results."""
@@ -385,11 +397,13 @@ class LocationFilter(django_filters.FilterSet):
         start = (number - 1) * size
         if start > MAX_OFFSET:
             return None  # past the end of any directory; SQL can't take such an offset
-        rows = list(self.qs.annotate(total=Window(Count("id")))[start : start + size])
+        rows = list(
+            self.qs.with_summary().annotate(total=Window(Count("id")))[start : start + size]
+        )
         if not rows and number > 1:
             return None
         total = rows[0].total if rows else 0
-        prefetch_related_objects(rows, *location_prefetches())
+        attach_summaries(rows)
         return ResultPage(rows=rows, count=total, number=number, size=size)
 
     # Facet counts ----------------------------------------------------------------------

@@ -7,14 +7,19 @@ treated and languages spoken. Reference data (routes, conditions, payers, paymen
 languages) comes from data migrations; its slugs are part of the import format and the API.
 """
 
+import functools
+import json
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q, StringAgg, Subquery, Value
+from django.db.models.functions import Cast, JSONArray
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from clinics import geo
+from clinics import caching, geo
 from clinics.validators import (
     US_STATES,
     parse_state_list,
@@ -43,6 +48,10 @@ class ReferenceData(models.Model):
 
     def __str__(self):
         return self.name
+
+    def display_order(self):
+        """The key of Meta.ordering, for sorting instances already in memory."""
+        return (self.sort_order, self.name)
 
 
 class TreatmentRoute(ReferenceData):
@@ -108,6 +117,9 @@ class Language(models.Model):
         ordering = ["name"]
 
     def __str__(self):
+        return self.name
+
+    def display_order(self):
         return self.name
 
 
@@ -341,6 +353,96 @@ GEOCODED_FIELDS = ("address_line1", "city", "state", "postal_code")
 class LocationQuerySet(models.QuerySet):
     def published(self):
         return self.filter(clinic__status=Clinic.Status.PUBLISHED)
+
+    def with_summary(self):
+        """Annotate what a search result shows of each location; attach_summaries() reads it.
+
+        Routes with prices, payers, conditions, payment options and languages come back as
+        short lists of ids in the same query as the locations, instead of five prefetch
+        queries that cost more than the search itself (README, "Scale benchmark"). The names
+        behind the ids come from reference data held in memory (caching.reference_options).
+        """
+        return self.annotate(**_summary_subqueries())
+
+
+@functools.cache
+def _summary_subqueries():
+    # Built once: annotate() copies them, and building them was a tenth of a search.
+    return {
+        "summary_offerings": _per_location(
+            Offering, JSONArray("route_id", "price_min_usd", "price_max_usd")
+        ),
+        "summary_payers": _per_location(PayerAcceptance, JSONArray("payer_id", "route_id")),
+        "summary_conditions": _per_location(Location.conditions.through, "condition_id"),
+        "summary_payment": _per_location(Location.payment_options.through, "paymentoption_id"),
+        "summary_languages": _per_location(Location.languages.through, "language_id"),
+    }
+
+
+def _per_location(model, value):
+    """`value` of every row of `model` for the outer location, as JSON items joined by commas."""
+    return Subquery(
+        model.objects.filter(location=OuterRef("pk"))
+        .order_by()
+        .values("location")
+        .annotate(items=StringAgg(Cast(value, models.TextField()), Value(",")))
+        .values("items")
+    )
+
+
+@dataclass(frozen=True)
+class LocationSummary:
+    """What a search result shows of a location, in display order."""
+
+    offerings: list  # Offering, with its route
+    payer_acceptances: list  # PayerAcceptance, with its payer and route (None: every route)
+    conditions: list
+    payment_options: list
+    languages: list
+
+
+def attach_summaries(locations):
+    """Set `location.summary` from what `LocationQuerySet.with_summary()` annotated."""
+    version = caching.listings_version()
+
+    def reference(model):
+        return caching.reference_options(model, "pk", version=version)
+
+    routes, payers = reference(TreatmentRoute), reference(Payer)
+    conditions, payment, languages = (
+        reference(Condition),
+        reference(PaymentOption),
+        reference(Language),
+    )
+
+    def items(text):
+        return json.loads(f"[{text}]") if text else []
+
+    def in_order(by_id, ids):
+        return sorted((by_id[pk] for pk in ids), key=lambda option: option.display_order())
+
+    for location in locations:
+        offerings = [
+            Offering(location=location, route=routes[route], price_min_usd=low, price_max_usd=high)
+            for route, low, high in items(location.summary_offerings)
+        ]
+        acceptances = [
+            PayerAcceptance(location=location, payer=payers[payer], route=routes.get(route))
+            for payer, route in items(location.summary_payers)
+        ]
+        location.summary = LocationSummary(
+            offerings=sorted(offerings, key=lambda offering: offering.route.display_order()),
+            payer_acceptances=sorted(
+                acceptances,
+                key=lambda acceptance: (
+                    acceptance.payer.display_order(),
+                    acceptance.route.display_order() if acceptance.route else (),
+                ),
+            ),
+            conditions=in_order(conditions, items(location.summary_conditions)),
+            payment_options=in_order(payment, items(location.summary_payment)),
+            languages=in_order(languages, items(location.summary_languages)),
+        )
 
 
 class Location(models.Model):

@@ -50,7 +50,7 @@ def search(request):
     if page is None:
         raise Http404("There are no results on this page.")
     for location in page.rows:
-        location.insurance_summary = insurance_summary(location)
+        location.insurance_summary = insurance_summary(location.summary.payer_acceptances)
         location.psychotherapy_summary = psychotherapy_summary(location.clinic)
     if not page.count:
         context.update(no_results_suggestions(request, search))
@@ -144,10 +144,10 @@ def psychotherapy_summary(clinic):
     return capfirst("; ".join(parts)) if parts else "Not offered"
 
 
-def insurance_summary(location):
+def insurance_summary(acceptances):
     """Payer names, with the routes they cover when they don't cover every route."""
     routes_by_payer = {}
-    for acceptance in location.payer_acceptances.all():
+    for acceptance in acceptances:
         routes_by_payer.setdefault(acceptance.payer.name, []).append(acceptance.route)
     return [
         name if None in routes else f"{name} ({', '.join(route.name for route in routes)})"

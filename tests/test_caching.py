@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from clinics import caching
 from clinics.importers import import_clinics
-from tests.factories import ClinicFactory, LocationFactory, OfferingFactory, route
+from tests.factories import ClinicFactory, LocationFactory, OfferingFactory, payer, route
 
 pytestmark = pytest.mark.django_db
 
@@ -94,3 +94,18 @@ def test_a_new_route_is_searchable_at_once(client):
     TreatmentRoute.objects.create(slug="nasal-racemic", name="Racemic nasal spray", description="x")
     response = client.get("/api/v1/locations/", {"route": "nasal-racemic"})
     assert response.status_code == 200
+
+
+def test_a_renamed_payer_shows_at_once_in_results(client):
+    from clinics.models import PayerAcceptance
+    from tests.listings import make_location
+
+    location = make_location("Near", 1)
+    PayerAcceptance.objects.create(location=location, payer=payer("aetna"))
+    page = client.get("/search/", {"near": "97205"})  # reference data now held in memory
+    assert "<dt>Insurance</dt>\n      <dd>Aetna</dd>" in page.text
+    aetna = payer("aetna")
+    aetna.name = "Aetna Better Health"
+    aetna.save()
+    page = client.get("/search/", {"near": "97205"})
+    assert "<dt>Insurance</dt>\n      <dd>Aetna Better Health</dd>" in page.text
