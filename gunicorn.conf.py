@@ -10,6 +10,10 @@ import os
 bind = os.environ.get("BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')}")
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
 worker_class = "sync"
+# Import the app (and its offline ZIP tables, directory/wsgi.py) once in the master: workers
+# share that memory and a recycled worker starts serving at once. Nothing at import opens a
+# database connection, so none is shared between workers. (A code change needs a restart.)
+preload_app = True
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30
 keepalive = 5

@@ -462,7 +462,7 @@ def parse_coordinate(value, low, high, name):
 
 
 def miles_between(lat1, lng1, lat2, lng2):
-    """Great-circle distance, the same formula as geo.distance_miles_expression."""
+    """Great-circle distance, the same formula as geo.DistanceMiles."""
     phi1, phi2 = math.radians(lat1), math.radians(lat2)
     half_dlat = (phi2 - phi1) / 2
     half_dlng = math.radians(lng2 - lng1) / 2

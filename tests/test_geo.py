@@ -243,9 +243,9 @@ def test_sql_distance_equals_geopy_great_circle_on_random_points():
         LocationFactory(clinic=clinic, latitude=latitude, longitude=longitude)
     for _ in range(8):
         origin = (rng.uniform(-89, 89), rng.uniform(-179, 179))
-        rows = Location.objects.annotate(
-            distance=geo.distance_miles_expression(*origin)
-        ).values_list("latitude", "longitude", "distance")
+        rows = Location.objects.annotate(distance=geo.DistanceMiles(*origin)).values_list(
+            "latitude", "longitude", "distance"
+        )
         for latitude, longitude, distance in rows:
             expected = great_circle(origin, (latitude, longitude), radius=SPHERE_KM).miles
             assert distance == pytest.approx(expected, abs=0.01)
@@ -255,7 +255,7 @@ def test_distance_of_the_same_point_and_of_antipodes():
     LocationFactory(latitude=10.0, longitude=20.0)
     LocationFactory(latitude=-10.0, longitude=-160.0)
     rows = (
-        Location.objects.annotate(distance=geo.distance_miles_expression(10.0, 20.0))
+        Location.objects.annotate(distance=geo.DistanceMiles(10.0, 20.0))
         .order_by("distance")
         .values_list("distance", flat=True)
     )
