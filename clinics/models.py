@@ -390,12 +390,33 @@ def _per_location(model, value):
     )
 
 
+@dataclass(frozen=True, slots=True)
+class OfferedRoute:
+    """A route and its prices as a search result shows them (a light Offering)."""
+
+    route: "TreatmentRoute"
+    price_min_usd: int | None
+    price_max_usd: int | None
+
+    @property
+    def price_label(self):
+        return price_label(self.price_min_usd, self.price_max_usd)
+
+
+@dataclass(frozen=True, slots=True)
+class AcceptedPayer:
+    """A payer in network, for one route or (route None) for every route."""
+
+    payer: "Payer"
+    route: "TreatmentRoute | None"
+
+
 @dataclass(frozen=True)
 class LocationSummary:
     """What a search result shows of a location, in display order."""
 
-    offerings: list  # Offering, with its route
-    payer_acceptances: list  # PayerAcceptance, with its payer and route (None: every route)
+    offerings: list  # OfferedRoute
+    payer_acceptances: list  # AcceptedPayer
     conditions: list
     payment_options: list
     languages: list
@@ -423,11 +444,11 @@ def attach_summaries(locations):
 
     for location in locations:
         offerings = [
-            Offering(location=location, route=routes[route], price_min_usd=low, price_max_usd=high)
+            OfferedRoute(routes[route], low, high)
             for route, low, high in items(location.summary_offerings)
         ]
         acceptances = [
-            PayerAcceptance(location=location, payer=payers[payer], route=routes.get(route))
+            AcceptedPayer(payers[payer], routes.get(route))
             for payer, route in items(location.summary_payers)
         ]
         location.summary = LocationSummary(
@@ -677,11 +698,16 @@ class Offering(models.Model):
 
     @property
     def price_label(self):
-        if self.price_min_usd is None:
-            return "Price on request"
-        if self.price_max_usd in (None, self.price_min_usd):
-            return f"${self.price_min_usd:,}"
-        return f"${self.price_min_usd:,}–${self.price_max_usd:,}"
+        return price_label(self.price_min_usd, self.price_max_usd)
+
+
+def price_label(low, high):
+    """A price per session as patients read it."""
+    if low is None:
+        return "Price on request"
+    if high in (None, low):
+        return f"${low:,}"
+    return f"${low:,}–${high:,}"
 
 
 class PayerAcceptance(models.Model):
