@@ -43,3 +43,15 @@ class ClinicsConfig(AppConfig):
                 sender=field.through,
                 dispatch_uid=f"facets-{field.through.__name__}",
             )
+
+        # Location.payer_mask follows every saved or deleted acceptance (models.py).
+        for name, signal in (("save", post_save), ("delete", post_delete)):
+            signal.connect(
+                refresh_mask_of_location, sender=PayerAcceptance, dispatch_uid=f"payer-mask-{name}"
+            )
+
+
+def refresh_mask_of_location(sender, instance, **kwargs):
+    from clinics.models import refresh_payer_masks
+
+    refresh_payer_masks([instance.location_id])

@@ -31,7 +31,6 @@ from clinics.models import (
     Location,
     Offering,
     Payer,
-    PayerAcceptance,
     PaymentOption,
     TreatmentRoute,
     attach_summaries,
@@ -293,8 +292,11 @@ class LocationFilter(django_filters.FilterSet):
         )
 
     def filter_insurance(self, queryset, name, payers):
-        return queryset.filter(
-            id__in=PayerAcceptance.objects.filter(payer__in=payers).values("location")
+        # A bit test on the row itself, not a probe of the acceptances of every location in
+        # the box (Location.payer_mask; ../shared/notes/geo-search.md, section 7).
+        wanted = sum(1 << payer.bit for payer in payers)
+        return queryset.alias(insurance_bits=F("payer_mask").bitand(wanted)).exclude(
+            insurance_bits=0
         )
 
     def filter_payment(self, queryset, name, options):

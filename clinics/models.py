@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import OuterRef, Q, StringAgg, Subquery, Value
@@ -92,8 +93,38 @@ class Condition(ReferenceData):
 class Payer(ReferenceData):
     """An insurer or public programme a location can be in network with."""
 
+    # Location.payer_mask is a bigint with one bit per payer: bits 0 to 62 keep it positive.
+    MAX_PAYERS = 63
+
+    bit = models.PositiveSmallIntegerField(
+        unique=True,
+        editable=False,
+        help_text="This payer's bit in Location.payer_mask; given on creation.",
+    )
+
     class Meta(ReferenceData.Meta):
-        pass
+        constraints = [
+            models.CheckConstraint(condition=Q(bit__lt=63), name="payer_bit_fits_a_bigint")
+        ]
+
+    def save(self, *args, **kwargs):
+        if self.bit is None:
+            self.bit = self.free_bit()
+            if self.bit is None:
+                raise ValidationError(f"The directory holds at most {self.MAX_PAYERS} payers.")
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        if self._state.adding and self.bit is None and self.free_bit() is None:
+            raise ValidationError(
+                f"The directory holds at most {self.MAX_PAYERS} payers; merge or remove one first."
+            )
+
+    @classmethod
+    def free_bit(cls):
+        taken = set(cls.objects.values_list("bit", flat=True))
+        return next((bit for bit in range(cls.MAX_PAYERS) if bit not in taken), None)
 
 
 class PaymentOption(ReferenceData):
@@ -516,6 +547,13 @@ class Location(models.Model):
     payment_options = models.ManyToManyField(PaymentOption, blank=True, related_name="locations")
     languages = models.ManyToManyField(Language, blank=True, related_name="locations")
     import_ref = models.CharField(max_length=100, blank=True)
+    payer_mask = models.BigIntegerField(
+        default=0,
+        editable=False,
+        help_text="One bit per payer accepted here (Payer.bit), kept by refresh_payer_masks(): "
+        "the insurance filter tests a bit instead of probing the acceptances of every nearby "
+        "location (../shared/notes/geo-search.md, section 7).",
+    )
     draft_of = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,
@@ -528,7 +566,9 @@ class Location(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(m2m_fields=[conditions, payment_options, languages])
+    history = HistoricalRecords(
+        m2m_fields=[conditions, payment_options, languages], excluded_fields=["payer_mask"]
+    )
     objects = LocationQuerySet.as_manager()
 
     class Meta:
@@ -562,6 +602,9 @@ class Location(models.Model):
         # Geocode a location saved without coordinates (issue 3); the geo module decides how.
         self._forget_coordinates_of_old_address()
         geo.fill_coordinates(self)
+        # An instance loaded before its acceptances changed must not write back a stale mask.
+        if self.pk is not None:
+            self.payer_mask = payer_masks([self.pk])[self.pk]
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -699,6 +742,36 @@ class Offering(models.Model):
     @property
     def price_label(self):
         return price_label(self.price_min_usd, self.price_max_usd)
+
+
+def payer_masks(location_ids):
+    """{location id: mask of the payers it accepts}, from the PayerAcceptance rows."""
+    masks = dict.fromkeys(location_ids, 0)
+    for start in range(0, len(masks), MASK_BATCH):
+        batch = list(masks)[start : start + MASK_BATCH]
+        rows = PayerAcceptance.objects.filter(location_id__in=batch).values_list(
+            "location_id", "payer__bit"
+        )
+        for location_id, bit in rows:
+            masks[location_id] |= 1 << bit
+    return masks
+
+
+def refresh_payer_masks(location_ids):
+    """Store Location.payer_mask again for these locations: after any write to acceptances.
+
+    PayerAcceptance saves and deletes call it through signals (apps.py); bulk writes that
+    bypass signals (imports, the benchmark generator) call it themselves.
+    """
+    by_mask = {}
+    for location_id, mask in payer_masks(set(location_ids)).items():
+        by_mask.setdefault(mask, []).append(location_id)
+    for mask, ids in by_mask.items():
+        for start in range(0, len(ids), MASK_BATCH):
+            Location.objects.filter(pk__in=ids[start : start + MASK_BATCH]).update(payer_mask=mask)
+
+
+MASK_BATCH = 5000
 
 
 def price_label(low, high):

@@ -61,7 +61,10 @@ CLINIC_WORKFLOW_FIELDS = {
     "review_claimed_at",
     "flagged_stale_at",
 }
-LOCATION_WORKFLOW_FIELDS = {"id", "clinic", "draft_of", "import_ref", "created_at", "updated_at"}
+# Not content: identity, workflow and payer_mask (derived from the acceptances on save).
+LOCATION_WORKFLOW_FIELDS = {
+    "id", "clinic", "draft_of", "import_ref", "created_at", "updated_at", "payer_mask",
+}  # fmt: skip
 LOCATION_M2M = ["conditions", "payment_options", "languages"]
 OFFERING_FIELDS = [
     "route_id",
@@ -444,7 +447,7 @@ def _matches(record, filters):
 
 HISTORY_LIMIT = 300
 CHANGE_SET_GAP = datetime.timedelta(seconds=2)
-HISTORY_IGNORED_FIELDS = {"created_at", "updated_at"}
+HISTORY_IGNORED_FIELDS = {"created_at", "updated_at", "payer_mask"}
 
 
 def _history_label(kind, record):

@@ -19,12 +19,13 @@ pytestmark = pytest.mark.django_db
 # Fields deliberately kept out of each admin, with the reason.
 LEFT_OUT = {
     # Maintained by the app, shown read-only elsewhere or not useful to edit.
-    "location": {"clinic"},  # the inline's parent
+    "location": {"clinic", "payer_mask"},  # the parent; a copy of the insurance inline
+    "payer": {"bit"},  # given on creation, internal to the insurance filter
 }
 
 
 # Locations are edited in full on their own admin page; the clinic's inline shows the address.
-LEFT_OUT_OF_INLINES = {"location": {"import_ref", "created_at", "updated_at"}}
+LEFT_OUT_OF_INLINES = {"location": {"import_ref", "created_at", "updated_at", "payer_mask"}}
 
 
 def admin_field_names(model_admin, request):

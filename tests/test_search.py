@@ -8,6 +8,7 @@ import re
 from urllib.parse import urlencode
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
@@ -15,8 +16,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from clinics.filters import LocationFilter
-from clinics.models import Condition, Language, PaymentOption
-from tests.factories import LocationFactory, OfferingFactory, PayerAcceptanceFactory
+from clinics.models import Condition, Language, Location, Payer, PaymentOption
+from tests.factories import (
+    LocationFactory,
+    OfferingFactory,
+    PayerAcceptanceFactory,
+    payer,
+    route,
+)
 from tests.listings import ORIGIN, build_listings, make_location, offer, point_at
 
 pytestmark = pytest.mark.django_db
@@ -111,6 +118,36 @@ def test_combining_two_parameters_is_the_intersection(client, listings, params, 
     accepting = set(found(client, listings, {"accepting": "true"}))
     both = set(found(client, listings, {**params, "accepting": "true"}))
     assert both == alone & accepting
+
+
+def test_insurance_follows_acceptances_as_they_change(client):
+    """The insurance filter reads Location.payer_mask: every change to acceptances moves it."""
+    location = make_location("Changing", 1)
+    assert search(client, {"insurance": "aetna"})["count"] == 0
+    aetna = PayerAcceptanceFactory(location=location, payer=payer("aetna"), route=route("iv"))
+    PayerAcceptanceFactory(location=location, payer=payer("cigna"))
+    assert search(client, {"insurance": "aetna"})["count"] == 1
+    assert search(client, {"insurance": ["humana", "cigna"]})["count"] == 1
+    aetna.delete()
+    assert search(client, {"insurance": "aetna"})["count"] == 0
+    assert search(client, {"insurance": "cigna"})["count"] == 1
+    # A location saved from an instance loaded earlier keeps what the acceptances say.
+    stale = Location.objects.get(pk=location.pk)
+    PayerAcceptanceFactory(location=location, payer=payer("aetna"))
+    stale.name = "Renamed"
+    stale.save()
+    assert search(client, {"insurance": "aetna"})["count"] == 1
+
+
+def test_each_payer_gets_its_own_bit_and_at_most_63_fit(db):
+    bits = list(Payer.objects.values_list("bit", flat=True))
+    assert len(bits) == len(set(bits)) and max(bits) < 63
+    new = Payer.objects.create(slug="new-plan", name="New Plan")
+    assert new.bit not in bits
+    for number in range(63 - len(bits) - 1):
+        Payer.objects.create(slug=f"plan-{number}", name=f"Plan {number}")
+    with pytest.raises(ValidationError, match="at most 63 payers"):
+        Payer(slug="one-too-many", name="One too many").full_clean()
 
 
 def test_unpublished_listings_never_appear(client, listings):
