@@ -6,7 +6,7 @@ UV := $(shell if uv --version >/dev/null 2>&1; then echo uv; else echo "$(PYTHON
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve test lint format migrations-check demo clean
+.PHONY: install run serve test lint format migrations-check demo bench clean
 
 install: .venv/.installed
 
@@ -49,6 +49,12 @@ migrations-check: install
 demo: install
 	DEBUG=1 $(UV) run python manage.py migrate --noinput
 	DEBUG=1 $(UV) run python manage.py generate_demo_data
+
+# The scale benchmark on the local PostgreSQL (bench/all.py); 1m takes about 15 minutes to fill.
+BENCH_SIZES ?= 10k 100k
+bench: install
+	@command -v wrk >/dev/null || apt-get install -y -q wrk >/dev/null
+	$(UV) run python bench/all.py $(BENCH_SIZES)
 
 clean:
 	rm -rf .venv db.sqlite3 staticfiles .pytest_cache
