@@ -43,6 +43,18 @@ MAX_PAGE_SIZE = 100
 MAX_PRICE_USD = 1_000_000
 MAX_OFFSET = 10**12
 
+# The columns a result shows (api.location_json, includes/_result.html): reading and
+# converting all of them cost as much as the search's SQL. Query-count tests catch a
+# field the result pages read but this list misses.
+RESULT_FIELDS = [
+    "name", "address_line1", "address_line2", "city", "state", "postal_code", "country",
+    "latitude", "longitude", "phone", "clinic",
+    "clinic__slug", "clinic__name", "clinic__phone", "clinic__website", "clinic__booking_url",
+    "clinic__verified_at", "clinic__flagged_stale_at", "clinic__accepting_new_patients",
+    "clinic__offers_kap", "clinic__works_with_own_therapist", "clinic__offers_integration",
+    "clinic__offers_telehealth", "clinic__offers_at_home",
+]  # fmt: skip
+
 
 class SlugChoiceField(forms.ModelMultipleChoiceField):
     """Reference data chosen by slug, with a message that names the unknown value.
@@ -389,7 +401,7 @@ class LocationFilter(django_filters.FilterSet):
             )
         return self._qs
 
-    # One page of results with its total and summaries, in one query---------------------------------
+    # One page of results with its total and summaries, in one query ---------------------
 
     def page(self):
         """The requested page, or None when the page lies past the end of the results."""
@@ -400,7 +412,9 @@ class LocationFilter(django_filters.FilterSet):
         if start > MAX_OFFSET:
             return None  # past the end of any directory; SQL can't take such an offset
         rows = list(
-            self.qs.with_summary().annotate(total=Window(Count("id")))[start : start + size]
+            self.qs.only(*RESULT_FIELDS)
+            .with_summary()
+            .annotate(total=Window(Count("id")))[start : start + size]
         )
         if not rows and number > 1:
             return None

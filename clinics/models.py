@@ -8,15 +8,13 @@ languages) comes from data migrations; its slugs are part of the import format a
 """
 
 import functools
-import json
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import OuterRef, Q, StringAgg, Subquery, Value
-from django.db.models.functions import Cast, JSONArray
+from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -392,33 +390,52 @@ class LocationQuerySet(models.QuerySet):
         short lists of ids in the same query as the locations, instead of five prefetch
         queries that cost more than the search itself (README, "Scale benchmark"). The names
         behind the ids come from reference data held in memory (caching.reference_options).
+        PostgreSQL evaluates the subqueries only for the rows of the page (EXPLAIN: loops=20).
         """
         return self.annotate(**_summary_subqueries())
 
 
 @functools.cache
 def _summary_subqueries():
-    # Built once: annotate() copies them, and building them was a tenth of a search.
     return {
-        "summary_offerings": _per_location(
-            Offering, JSONArray("route_id", "price_min_usd", "price_max_usd")
-        ),
-        "summary_payers": _per_location(PayerAcceptance, JSONArray("payer_id", "route_id")),
-        "summary_conditions": _per_location(Location.conditions.through, "condition_id"),
-        "summary_payment": _per_location(Location.payment_options.through, "paymentoption_id"),
-        "summary_languages": _per_location(Location.languages.through, "language_id"),
+        "summary_offerings": RowsOfLocation(Offering, "route", "price_min_usd", "price_max_usd"),
+        "summary_payers": RowsOfLocation(PayerAcceptance, "payer", "route"),
+        "summary_conditions": RowsOfLocation(Location.conditions.through, "condition"),
+        "summary_payment": RowsOfLocation(Location.payment_options.through, "paymentoption"),
+        "summary_languages": RowsOfLocation(Location.languages.through, "language"),
     }
 
 
-def _per_location(model, value):
-    """`value` of every row of `model` for the outer location, as JSON items joined by commas."""
-    return Subquery(
-        model.objects.filter(location=OuterRef("pk"))
-        .order_by()
-        .values("location")
-        .annotate(items=StringAgg(Cast(value, models.TextField()), Value(",")))
-        .values("items")
-    )
+class RowsOfLocation(models.Func):
+    """The `fields` of every row of `model` for the outer location, as text: "1:450:650,2::".
+
+    A correlated subquery written as one SQL template. Composing it from a QuerySet gave the
+    same SQL, but resolving and compiling five of them was a tenth of a search request
+    (bench/run.py under py-spy). Items are joined by commas, values by colons; NULL is empty.
+    """
+
+    output_field = models.TextField()
+
+    def __init__(self, model, *fields):
+        super().__init__(models.F("pk"))
+        self.model, self.fields = model, fields
+
+    def as_sql(self, compiler, connection, aggregate="STRING_AGG", **extra_context):
+        location_id, params = compiler.compile(self.source_expressions[0])
+        quote, meta = connection.ops.quote_name, self.model._meta
+        item = " || ':' || ".join(
+            f"COALESCE(CAST({quote(meta.get_field(name).column)} AS TEXT), '')"
+            for name in self.fields
+        )
+        location_column = quote(meta.get_field("location").column)
+        sql = (
+            f"(SELECT {aggregate}({item}, ',') FROM {quote(meta.db_table)}"
+            f" WHERE {location_column} = {location_id})"
+        )
+        return sql, params
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, aggregate="GROUP_CONCAT", **extra_context)
 
 
 @dataclass(frozen=True, slots=True)
@@ -468,10 +485,13 @@ def attach_summaries(locations):
     )
 
     def items(text):
-        return json.loads(f"[{text}]") if text else []
+        if not text:
+            return []
+        return [[int(v) if v else None for v in item.split(":")] for item in text.split(",")]
 
-    def in_order(by_id, ids):
-        return sorted((by_id[pk] for pk in ids), key=lambda option: option.display_order())
+    def in_order(by_id, text):
+        options = (by_id[pk] for (pk,) in items(text))
+        return sorted(options, key=lambda option: option.display_order())
 
     for location in locations:
         offerings = [
@@ -491,9 +511,9 @@ def attach_summaries(locations):
                     acceptance.route.display_order() if acceptance.route else (),
                 ),
             ),
-            conditions=in_order(conditions, items(location.summary_conditions)),
-            payment_options=in_order(payment, items(location.summary_payment)),
-            languages=in_order(languages, items(location.summary_languages)),
+            conditions=in_order(conditions, location.summary_conditions),
+            payment_options=in_order(payment, location.summary_payment),
+            languages=in_order(languages, location.summary_languages),
         )
 
 
