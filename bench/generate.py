@@ -35,7 +35,7 @@ from clinics.models import (  # noqa: E402
     Payer,
     PayerAcceptance,
     TreatmentRoute,
-    refresh_payer_masks,
+    refresh_masks,
 )
 
 BATCH = 5000
@@ -99,7 +99,7 @@ def generate(count, seed=1):
                         acceptances.append(PayerAcceptance(location=location, payer=payer))
             Offering.objects.bulk_create(offerings)
             PayerAcceptance.objects.bulk_create(acceptances)
-            refresh_payer_masks([location.pk for location in locations])
+            refresh_masks([location.pk for location in locations])
         made += size
         print(f"\r{made:,} / {count:,} locations ({time.perf_counter() - started:.0f} s)", end="")
     print()

@@ -44,14 +44,18 @@ class ClinicsConfig(AppConfig):
                 dispatch_uid=f"facets-{field.through.__name__}",
             )
 
-        # Location.payer_mask follows every saved or deleted acceptance (models.py).
-        for name, signal in (("save", post_save), ("delete", post_delete)):
-            signal.connect(
-                refresh_mask_of_location, sender=PayerAcceptance, dispatch_uid=f"payer-mask-{name}"
-            )
+        # A location's route and payer masks follow every saved or deleted offering and
+        # acceptance (models.refresh_masks).
+        for model in (Offering, PayerAcceptance):
+            for name, signal in (("save", post_save), ("delete", post_delete)):
+                signal.connect(
+                    refresh_masks_of_location,
+                    sender=model,
+                    dispatch_uid=f"masks-{model.__name__}-{name}",
+                )
 
 
-def refresh_mask_of_location(sender, instance, **kwargs):
-    from clinics.models import refresh_payer_masks
+def refresh_masks_of_location(sender, instance, **kwargs):
+    from clinics.models import refresh_masks
 
-    refresh_payer_masks([instance.location_id])
+    refresh_masks([instance.location_id])

@@ -88,6 +88,18 @@ class SlugChoiceField(forms.ModelMultipleChoiceField):
         return f'"{shown}" is not a known {self.noun}. Use one of: {known}.'
 
 
+def with_any_bit(queryset, mask_field, options):
+    """Rows whose mask has the bit of any of `options` (routes or payers; models.MaskBit).
+
+    A test on the location row itself instead of a probe of the offerings or acceptances of
+    every location in the box: ../shared/notes/geo-search.md, section 7.
+    """
+    wanted = sum(1 << option.bit for option in options)
+    return queryset.alias(**{f"{mask_field}_match": F(mask_field).bitand(wanted)}).exclude(
+        **{f"{mask_field}_match": 0}
+    )
+
+
 class SlugFilter(django_filters.ModelMultipleChoiceFilter):
     field_class = SlugChoiceField
 
@@ -294,7 +306,7 @@ class LocationFilter(django_filters.FilterSet):
         return queryset
 
     def filter_route(self, queryset, name, routes):
-        return queryset.filter(id__in=Offering.objects.filter(route__in=routes).values("location"))
+        return with_any_bit(queryset, "route_mask", routes)
 
     def filter_condition(self, queryset, name, conditions):
         return queryset.filter(
@@ -304,12 +316,7 @@ class LocationFilter(django_filters.FilterSet):
         )
 
     def filter_insurance(self, queryset, name, payers):
-        # A bit test on the row itself, not a probe of the acceptances of every location in
-        # the box (Location.payer_mask; ../shared/notes/geo-search.md, section 7).
-        wanted = sum(1 << payer.bit for payer in payers)
-        return queryset.alias(insurance_bits=F("payer_mask").bitand(wanted)).exclude(
-            insurance_bits=0
-        )
+        return with_any_bit(queryset, "payer_mask", payers)
 
     def filter_payment(self, queryset, name, options):
         return queryset.filter(

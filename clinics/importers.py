@@ -55,7 +55,7 @@ from clinics.models import (
     PayerAcceptance,
     PaymentOption,
     TreatmentRoute,
-    refresh_payer_masks,
+    refresh_masks,
 )
 from clinics.validators import US_STATES, npi_is_valid
 
@@ -1212,8 +1212,13 @@ def _write(parsed_clinics, reference, report, *, source_name, publish, user):
     insert_objects(PayerAcceptance, new_acceptances, key=("location_id", "payer_id", "route_id"))
     record_history(PayerAcceptance, new_acceptances, "+", reason=reason, user=user, date=now)
     delete_with_history(PayerAcceptance, gone_acceptances, reason=reason, user=user)
-    # Bulk writes send no signals: the insurance filter's bits follow here.
-    refresh_payer_masks({a.location_id for a in (*new_acceptances, *gone_acceptances)})
+    # Bulk writes send no signals: the route and insurance filters' bits follow here.
+    refresh_masks(
+        {
+            row.location_id
+            for row in (*new_offerings, *gone_offerings, *new_acceptances, *gone_acceptances)
+        }
+    )
 
     # A location whose offerings or payers changed counts as updated.
     counted = {loc.pk for loc in changed_locations}

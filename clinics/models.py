@@ -53,7 +53,49 @@ class ReferenceData(models.Model):
         return (self.sort_order, self.name)
 
 
-class TreatmentRoute(ReferenceData):
+class MaskBit(models.Model):
+    """A reference option with its own bit in the location masks (Location.route_mask and
+    Location.payer_mask), so a search filters on the location row itself.
+
+    A mask is a bigint: bits 0 to 62 keep it positive, so at most 63 options fit.
+    """
+
+    MAX_OPTIONS = 63
+
+    bit = models.PositiveSmallIntegerField(
+        unique=True,
+        editable=False,
+        help_text="This option's bit in the location masks; given on creation.",
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.bit is None:
+            self.bit = self.free_bit()
+            if self.bit is None:
+                raise ValidationError(self.too_many_message())
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        if self._state.adding and self.bit is None and self.free_bit() is None:
+            raise ValidationError(self.too_many_message())
+
+    @classmethod
+    def free_bit(cls):
+        taken = set(cls._default_manager.values_list("bit", flat=True))
+        return next((bit for bit in range(cls.MAX_OPTIONS) if bit not in taken), None)
+
+    def too_many_message(self):
+        plural = self._meta.verbose_name_plural
+        return (
+            f"The directory holds at most {self.MAX_OPTIONS} {plural}; merge or remove one first."
+        )
+
+
+class TreatmentRoute(MaskBit, ReferenceData):
     """How ketamine is given: IV infusion, IM injection, lozenge, esketamine nasal spray."""
 
     description = models.TextField(help_text="What it is, in plain language.")
@@ -69,7 +111,9 @@ class TreatmentRoute(ReferenceData):
     )
 
     class Meta(ReferenceData.Meta):
-        pass
+        constraints = [
+            models.CheckConstraint(condition=Q(bit__lt=63), name="route_bit_fits_a_bigint")
+        ]
 
 
 class Condition(ReferenceData):
@@ -88,41 +132,13 @@ class Condition(ReferenceData):
         pass
 
 
-class Payer(ReferenceData):
+class Payer(MaskBit, ReferenceData):
     """An insurer or public programme a location can be in network with."""
-
-    # Location.payer_mask is a bigint with one bit per payer: bits 0 to 62 keep it positive.
-    MAX_PAYERS = 63
-
-    bit = models.PositiveSmallIntegerField(
-        unique=True,
-        editable=False,
-        help_text="This payer's bit in Location.payer_mask; given on creation.",
-    )
 
     class Meta(ReferenceData.Meta):
         constraints = [
             models.CheckConstraint(condition=Q(bit__lt=63), name="payer_bit_fits_a_bigint")
         ]
-
-    def save(self, *args, **kwargs):
-        if self.bit is None:
-            self.bit = self.free_bit()
-            if self.bit is None:
-                raise ValidationError(f"The directory holds at most {self.MAX_PAYERS} payers.")
-        super().save(*args, **kwargs)
-
-    def clean(self):
-        super().clean()
-        if self._state.adding and self.bit is None and self.free_bit() is None:
-            raise ValidationError(
-                f"The directory holds at most {self.MAX_PAYERS} payers; merge or remove one first."
-            )
-
-    @classmethod
-    def free_bit(cls):
-        taken = set(cls.objects.values_list("bit", flat=True))
-        return next((bit for bit in range(cls.MAX_PAYERS) if bit not in taken), None)
 
 
 class PaymentOption(ReferenceData):
@@ -375,6 +391,9 @@ class Clinic(models.Model):
         return self.draft_of_id is not None
 
 
+# Derived from offerings and acceptances on every write (refresh_masks); not content.
+MASK_FIELDS = ["route_mask", "payer_mask"]
+
 # The address fields a geocoded position depends on.
 GEOCODED_FIELDS = ("address_line1", "city", "state", "postal_code")
 
@@ -567,12 +586,17 @@ class Location(models.Model):
     payment_options = models.ManyToManyField(PaymentOption, blank=True, related_name="locations")
     languages = models.ManyToManyField(Language, blank=True, related_name="locations")
     import_ref = models.CharField(max_length=100, blank=True)
+    # The route and insurance filters test a bit of these instead of probing the offerings
+    # and acceptances of every nearby location (../shared/notes/geo-search.md, section 7).
+    route_mask = models.BigIntegerField(
+        default=0,
+        editable=False,
+        help_text="One bit per route offered here (TreatmentRoute.bit); see refresh_masks().",
+    )
     payer_mask = models.BigIntegerField(
         default=0,
         editable=False,
-        help_text="One bit per payer accepted here (Payer.bit), kept by refresh_payer_masks(): "
-        "the insurance filter tests a bit instead of probing the acceptances of every nearby "
-        "location (../shared/notes/geo-search.md, section 7).",
+        help_text="One bit per payer accepted here (Payer.bit); see refresh_masks().",
     )
     draft_of = models.ForeignKey(
         "self",
@@ -587,7 +611,7 @@ class Location(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords(
-        m2m_fields=[conditions, payment_options, languages], excluded_fields=["payer_mask"]
+        m2m_fields=[conditions, payment_options, languages], excluded_fields=MASK_FIELDS
     )
     objects = LocationQuerySet.as_manager()
 
@@ -622,9 +646,9 @@ class Location(models.Model):
         # Geocode a location saved without coordinates (issue 3); the geo module decides how.
         self._forget_coordinates_of_old_address()
         geo.fill_coordinates(self)
-        # An instance loaded before its acceptances changed must not write back a stale mask.
+        # An instance loaded before its offerings changed must not write back stale masks.
         if self.pk is not None:
-            self.payer_mask = payer_masks([self.pk])[self.pk]
+            self.route_mask, self.payer_mask = location_masks([self.pk])[self.pk]
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -764,31 +788,42 @@ class Offering(models.Model):
         return price_label(self.price_min_usd, self.price_max_usd)
 
 
-def payer_masks(location_ids):
-    """{location id: mask of the payers it accepts}, from the PayerAcceptance rows."""
-    masks = dict.fromkeys(location_ids, 0)
-    for start in range(0, len(masks), MASK_BATCH):
-        batch = list(masks)[start : start + MASK_BATCH]
-        rows = PayerAcceptance.objects.filter(location_id__in=batch).values_list(
-            "location_id", "payer__bit"
-        )
-        for location_id, bit in rows:
-            masks[location_id] |= 1 << bit
-    return masks
+def location_masks(location_ids):
+    """{location id: (route mask, payer mask)}, from the Offering and PayerAcceptance rows."""
+    masks = {location_id: [0, 0] for location_id in location_ids}
+    ids = list(masks)
+    for start in range(0, len(ids), MASK_BATCH):
+        batch = ids[start : start + MASK_BATCH]
+        for index, rows in enumerate(
+            [
+                Offering.objects.filter(location_id__in=batch).values_list(
+                    "location_id", "route__bit"
+                ),
+                PayerAcceptance.objects.filter(location_id__in=batch).values_list(
+                    "location_id", "payer__bit"
+                ),
+            ]
+        ):
+            for location_id, bit in rows:
+                masks[location_id][index] |= 1 << bit
+    return {location_id: tuple(pair) for location_id, pair in masks.items()}
 
 
-def refresh_payer_masks(location_ids):
-    """Store Location.payer_mask again for these locations: after any write to acceptances.
+def refresh_masks(location_ids):
+    """Store Location.route_mask and payer_mask again: after any write to offerings or payers.
 
-    PayerAcceptance saves and deletes call it through signals (apps.py); bulk writes that
-    bypass signals (imports, the benchmark generator) call it themselves.
+    Offering and PayerAcceptance saves and deletes call it through signals (apps.py), and
+    Location.save() recomputes its own; bulk writes that bypass signals (imports, the
+    benchmark generator) call it themselves. tests/conftest.py checks them after every test.
     """
-    by_mask = {}
-    for location_id, mask in payer_masks(set(location_ids)).items():
-        by_mask.setdefault(mask, []).append(location_id)
-    for mask, ids in by_mask.items():
+    by_masks = {}
+    for location_id, masks in location_masks(set(location_ids)).items():
+        by_masks.setdefault(masks, []).append(location_id)
+    for (route_mask, payer_mask), ids in by_masks.items():
         for start in range(0, len(ids), MASK_BATCH):
-            Location.objects.filter(pk__in=ids[start : start + MASK_BATCH]).update(payer_mask=mask)
+            Location.objects.filter(pk__in=ids[start : start + MASK_BATCH]).update(
+                route_mask=route_mask, payer_mask=payer_mask
+            )
 
 
 MASK_BATCH = 5000

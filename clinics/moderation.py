@@ -30,6 +30,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.text import slugify
 
 from clinics.models import (
+    MASK_FIELDS,
     ClaimRequest,
     Clinic,
     Clinician,
@@ -61,9 +62,9 @@ CLINIC_WORKFLOW_FIELDS = {
     "review_claimed_at",
     "flagged_stale_at",
 }
-# Not content: identity, workflow and payer_mask (derived from the acceptances on save).
+# Not content: identity, workflow and the masks (derived from offerings and payers on save).
 LOCATION_WORKFLOW_FIELDS = {
-    "id", "clinic", "draft_of", "import_ref", "created_at", "updated_at", "payer_mask",
+    "id", "clinic", "draft_of", "import_ref", "created_at", "updated_at", *MASK_FIELDS,
 }  # fmt: skip
 LOCATION_M2M = ["conditions", "payment_options", "languages"]
 OFFERING_FIELDS = [
@@ -447,7 +448,7 @@ def _matches(record, filters):
 
 HISTORY_LIMIT = 300
 CHANGE_SET_GAP = datetime.timedelta(seconds=2)
-HISTORY_IGNORED_FIELDS = {"created_at", "updated_at", "payer_mask"}
+HISTORY_IGNORED_FIELDS = {"created_at", "updated_at", *MASK_FIELDS}
 
 
 def _history_label(kind, record):

@@ -16,11 +16,12 @@ def _empty_cache():
 
 
 @pytest.fixture(autouse=True)
-def _payer_masks_match_acceptances(request):
-    """After every test that writes to the database, Location.payer_mask still tells the truth.
+def _location_masks_match_offerings(request):
+    """After every test that writes to the database, the location masks still tell the truth.
 
-    The insurance filter reads the mask, not the acceptances, so a write path that forgets to
-    refresh it would silently hide or show clinics; this catches it in whichever test runs it.
+    The route and insurance filters read Location.route_mask and payer_mask, not the offerings
+    and acceptances, so a write path that forgets to refresh them would silently hide or show
+    clinics; this catches it in whichever test runs it.
     """
     uses_db = request.node.get_closest_marker("django_db") or {
         "db",
@@ -33,13 +34,14 @@ def _payer_masks_match_acceptances(request):
     yield
     from django.db import DatabaseError, connection
 
-    from clinics.models import Location, payer_masks
+    from clinics.models import Location, location_masks
 
     if connection.needs_rollback:
         return  # the test ended inside a failed transaction on purpose
     try:
-        stored = dict(Location.objects.values_list("pk", "payer_mask"))
+        rows = Location.objects.values_list("pk", "route_mask", "payer_mask")
+        stored = {pk: (route_mask, payer_mask) for pk, route_mask, payer_mask in rows}
     except DatabaseError:
         return  # the test took the database away on purpose
 
-    assert stored == payer_masks(stored), "Location.payer_mask no longer matches the acceptances"
+    assert stored == location_masks(stored), "A location's masks no longer match its offerings"

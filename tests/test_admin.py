@@ -19,13 +19,16 @@ pytestmark = pytest.mark.django_db
 # Fields deliberately kept out of each admin, with the reason.
 LEFT_OUT = {
     # Maintained by the app, shown read-only elsewhere or not useful to edit.
-    "location": {"clinic", "payer_mask"},  # the parent; a copy of the insurance inline
-    "payer": {"bit"},  # given on creation, internal to the insurance filter
+    "location": {"clinic", "route_mask", "payer_mask"},  # the parent; copies of the inlines
+    "payer": {"bit"},  # given on creation, internal to the search filters
+    "treatmentroute": {"bit"},
 }
 
 
 # Locations are edited in full on their own admin page; the clinic's inline shows the address.
-LEFT_OUT_OF_INLINES = {"location": {"import_ref", "created_at", "updated_at", "payer_mask"}}
+LEFT_OUT_OF_INLINES = {
+    "location": {"import_ref", "created_at", "updated_at", "route_mask", "payer_mask"}
+}
 
 
 def admin_field_names(model_admin, request):

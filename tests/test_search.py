@@ -16,7 +16,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from clinics.filters import LocationFilter
-from clinics.models import Condition, Language, Location, Payer, PaymentOption
+from clinics.models import (
+    Condition,
+    Language,
+    Location,
+    Payer,
+    PaymentOption,
+    TreatmentRoute,
+    refresh_masks,
+)
 from tests.factories import (
     LocationFactory,
     OfferingFactory,
@@ -120,6 +128,21 @@ def test_combining_two_parameters_is_the_intersection(client, listings, params, 
     assert both == alone & accepting
 
 
+def test_route_filter_follows_offerings_as_they_change(client):
+    """The route filter reads Location.route_mask: every change to offerings moves it."""
+    location = make_location("Changing", 1)
+    assert search(client, {"route": "iv"})["count"] == 0
+    iv = offer(location, "iv", 400, 600)
+    offer(location, "esketamine")
+    assert search(client, {"route": "iv"})["count"] == 1
+    assert search(client, {"route": ["im", "esketamine"]})["count"] == 1
+    iv.delete()
+    assert search(client, {"route": "iv"})["count"] == 0
+    location.offerings.update(route=route("lozenge"))  # no signals: refresh by hand
+    refresh_masks([location.pk])
+    assert search(client, {"route": "lozenge"})["count"] == 1
+
+
 def test_insurance_follows_acceptances_as_they_change(client):
     """The insurance filter reads Location.payer_mask: every change to acceptances moves it."""
     location = make_location("Changing", 1)
@@ -139,15 +162,17 @@ def test_insurance_follows_acceptances_as_they_change(client):
     assert search(client, {"insurance": "aetna"})["count"] == 1
 
 
-def test_each_payer_gets_its_own_bit_and_at_most_63_fit(db):
-    bits = list(Payer.objects.values_list("bit", flat=True))
+@pytest.mark.parametrize("model", [Payer, TreatmentRoute])
+def test_each_route_and_payer_gets_its_own_bit_and_at_most_63_fit(db, model):
+    bits = list(model.objects.values_list("bit", flat=True))
     assert len(bits) == len(set(bits)) and max(bits) < 63
-    new = Payer.objects.create(slug="new-plan", name="New Plan")
+    new = model.objects.create(slug="new-one", name="New one")
     assert new.bit not in bits
     for number in range(63 - len(bits) - 1):
-        Payer.objects.create(slug=f"plan-{number}", name=f"Plan {number}")
-    with pytest.raises(ValidationError, match="at most 63 payers"):
-        Payer(slug="one-too-many", name="One too many").full_clean()
+        model.objects.create(slug=f"option-{number}", name=f"Option {number}")
+    plural = model._meta.verbose_name_plural
+    with pytest.raises(ValidationError, match=f"at most 63 {plural}"):
+        model(slug="one-too-many", name="One too many").full_clean()
 
 
 def test_unpublished_listings_never_appear(client, listings):
