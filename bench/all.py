@@ -47,12 +47,12 @@ def prepare(label):
 
 
 def table_row(result):
-    single, load = result["single_client"], result["concurrent"]
+    single, load = result["single_connection_wrk"], result["concurrent"]
     process = result["in_process"]
     sql = process["sql_explain_analyze"]
     return (
         f"| {result['label']} | {result['matches_median']:g} "
-        f"| {single['p50_ms']:.0f} / {single['p95_ms']:.0f} / {single['p99_ms']:.0f} ms "
+        f"| {single['p50_ms']:.1f} / {single['p95_ms']:.1f} / {single['p99_ms']:.1f} ms "
         f"| {load['p50_ms']:.0f} / {load['p95_ms']:.0f} ms, {load['requests_per_second']:.0f} req/s "
         f"| {sql['p50_ms']:.1f} / {sql['p95_ms']:.1f} ms "
         f"| {process['request_to_sql_ratio_median']} "
@@ -78,7 +78,7 @@ def main():
         result = json.loads((ROOT / "bench" / "results" / f"{label}.json").read_text())
         rows.append(table_row(result))
     print(
-        "| locations | matches (median) | single client p50 / p95 / p99 "
+        "| locations | matches (median) | one client (wrk, 1 conn.) p50 / p95 / p99 "
         "| under load (8 conn.) p50 / p95, req/s | SQL per request (EXPLAIN ANALYZE) p50 / p95 "
         "| request / SQL (median) | queries |"
     )

@@ -3,8 +3,9 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_100k uv run python bench/run.py --label 100k
 
 The search: route=iv and insurance=aetna within 25 miles of one of 20 large US cities. It reports
-  - single-client latency through gunicorn (p50/p95/p99 over sequential keep-alive requests),
-  - throughput and latency under concurrent load from wrk (Debian package `wrk`),
+  - single-client latency through gunicorn (p50/p95/p99), from Python's http.client (which
+    also checks every answer) and from wrk with one connection (Debian package `wrk`),
+  - throughput and latency under concurrent load from wrk,
   - SQL queries per request and, for the same searches in-process, the ratio of the Django
     request time to the SQL time measured with EXPLAIN ANALYZE.
 Results are printed and written to bench/results/<label>.json.
@@ -124,7 +125,7 @@ def concurrent_load(port, seconds, connections):
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(WRK_SCRIPT % paths)
     output = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "-s", script.name,
+        ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{seconds}s", "-s", script.name,
          f"http://127.0.0.1:{port}"],
         capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
@@ -209,6 +210,9 @@ def main():
     server = start_gunicorn(server_env(database_url, args.workers), args.port)
     try:
         timings, counts = single_client(args.port, args.rounds)
+        # One connection through wrk as well: a C client adds less of its own time than
+        # http.client, which competes with gunicorn and PostgreSQL for the two cores.
+        alone = concurrent_load(args.port, args.seconds, 1)
         load = concurrent_load(args.port, args.seconds, args.connections)
     finally:
         server.terminate()
@@ -225,6 +229,7 @@ def main():
         "gunicorn_workers": args.workers,
         "matches_median": statistics.median(counts),
         "single_client": summary_ms(timings),
+        "single_connection_wrk": alone,
         "concurrent": load,
         "in_process": in_process(max(3, args.rounds // 2)),
     }
