@@ -263,3 +263,20 @@ def test_coordinates_changed_with_the_address_are_taken_as_given():
     location.save()
     location.refresh_from_db()
     assert (location.latitude, location.longitude) == (40.0, -74.0)
+
+
+def test_clinic_url_matches_reverse_under_any_script_prefix():
+    from django.urls import get_script_prefix, reverse, set_script_prefix
+
+    from clinics.models import Clinic
+
+    clinic = Clinic(slug="open-door-ketamine-2")
+    previous = get_script_prefix()
+    try:
+        for prefix in ("/", "/directory/"):
+            set_script_prefix(prefix)
+            expected = reverse("clinics:detail", kwargs={"slug": clinic.slug})
+            assert clinic.get_absolute_url() == expected
+            assert expected.startswith(prefix)
+    finally:
+        set_script_prefix(previous)
