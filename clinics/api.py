@@ -110,7 +110,7 @@ def published_clinic_with_details():
         Prefetch(
             "locations",
             queryset=Location.objects.order_by("id").prefetch_related(
-                *location_prefetches(hours=True)
+                *location_prefetches()
             ),
         ),
         "clinicians",

@@ -2,8 +2,9 @@
 
 The parameters, their meaning and their errors are a contract (../shared/spec/api.md).
 Different parameters combine with AND; the values of a repeated parameter combine with OR.
-Every way of filtering is a subquery on the location's id, so no filter multiplies rows and
-no DISTINCT is needed; distance is strategy S1 of ../shared/notes/geo-search.md.
+Routes and payers are bits tested on the location row (Location.route_mask, payer_mask);
+every other filter is a subquery on the location's id, so no filter multiplies rows and no
+DISTINCT is needed; distance is strategy S1 of ../shared/notes/geo-search.md.
 """
 
 import copy
@@ -156,16 +157,6 @@ class YesFilter(CopiedShallowly, django_filters.Filter):
 class SearchForm(forms.Form):
     """Fields that shape the result page rather than filter it; the FilterSet adds the rest."""
 
-    def __init__(self, *args, **kwargs):
-        # Django deep-copies every field for each form so that a form may change its own;
-        # this one never does, and the copy was a twelfth of a search's Python time. An
-        # instance attribute hides the class's fields from that copy; the form then reads
-        # the shared, unchanging fields.
-        self.base_fields = {}
-        super().__init__(*args, **kwargs)
-        del self.base_fields
-        self.fields = dict(self.base_fields)
-
     page = forms.IntegerField(
         min_value=1,
         required=False,
@@ -183,6 +174,16 @@ class SearchForm(forms.Form):
             f"The page size must be a whole number from 1 to {MAX_PAGE_SIZE}.",
         ),
     )
+
+    def __init__(self, *args, **kwargs):
+        # Django deep-copies every field for each form so that a form may change its own;
+        # this one never does, and the copy was a twelfth of a search's Python time. An
+        # instance attribute hides the class's fields from that copy; the form then reads
+        # the shared, unchanging fields.
+        self.base_fields = {}
+        super().__init__(*args, **kwargs)
+        del self.base_fields
+        self.fields = dict(self.base_fields)
 
     def clean_near(self):
         text = self.cleaned_data.get("near") or ""

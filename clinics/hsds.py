@@ -99,7 +99,7 @@ def isodatetime(value):
 
 # Querysets -------------------------------------------------------------------------------
 
-LOCATION_PREFETCHES = location_prefetches(hours=True)
+LOCATION_PREFETCHES = location_prefetches()
 
 
 def clinic_prefetches():

@@ -1090,12 +1090,12 @@ class ClaimRequest(ModerationClaim):
         return self.npi == self.clinic.npi or self.clinic.clinicians.filter(npi=self.npi).exists()
 
 
-def location_prefetches(*, hours=False):
-    """What a location shows patients, each fetched in one query for any number of locations.
+def location_prefetches():
+    """All a clinic page or an export shows of its locations, one query per relation.
 
-    Search results leave out the opening hours; clinic pages and exports include them.
+    Search results read a shorter summary in their own query (LocationQuerySet.with_summary).
     """
-    prefetches = [
+    return [
         models.Prefetch(
             "offerings",
             queryset=Offering.objects.select_related("route").order_by(
@@ -1111,9 +1111,5 @@ def location_prefetches(*, hours=False):
         "conditions",
         "payment_options",
         "languages",
+        models.Prefetch("hours", queryset=OpeningHours.objects.order_by("weekday", "opens")),
     ]
-    if hours:
-        prefetches.append(
-            models.Prefetch("hours", queryset=OpeningHours.objects.order_by("weekday", "opens"))
-        )
-    return prefetches
