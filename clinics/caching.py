@@ -4,8 +4,8 @@ Reference data (routes, payers, ...) is kept in process memory for the search's 
 id lookups, and facet counts are cached per search (Redis when REDIS_URL is set, shared by
 every gunicorn host). Both are keyed by a *listings version* that changes whenever any
 listing or reference data changes, so a change makes everything cached stale at once instead
-of deleting keys one by one. Row-level changes announce themselves through model signals (connected in
-apps.py); bulk writes that bypass signals (imports, merges) call `listings_changed()`.
+of deleting keys one by one. Row-level changes announce themselves through model signals
+(connected in apps.py); bulk writes that bypass signals (imports, merges) call `listings_changed()`.
 When the cache is down the version is new on every call: nothing is cached, nothing breaks.
 """
 
