@@ -5,7 +5,8 @@ id lookups, and facet counts are cached per search (Redis when REDIS_URL is set,
 every gunicorn host). Both are keyed by a *listings version* that changes whenever any
 listing or reference data changes, so a change makes everything cached stale at once instead
 of deleting keys one by one. Row-level changes announce themselves through model signals
-(connected in apps.py); bulk writes that bypass signals (imports, merges) call `listings_changed()`.
+(connected in apps.py); bulk writes that bypass signals (imports, merges) call
+`listings_changed()`.
 When the cache is down the version is new on every call: nothing is cached, nothing breaks.
 """
 
