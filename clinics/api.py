@@ -109,9 +109,7 @@ def published_clinic_with_details():
     return Clinic.objects.published().prefetch_related(
         Prefetch(
             "locations",
-            queryset=Location.objects.order_by("id").prefetch_related(
-                *location_prefetches()
-            ),
+            queryset=Location.objects.order_by("id").prefetch_related(*location_prefetches()),
         ),
         "clinicians",
         "memberships",
