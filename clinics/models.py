@@ -424,18 +424,13 @@ class LocationQuerySet(models.QuerySet):
         behind the ids come from reference data held in memory (caching.reference_options).
         PostgreSQL evaluates the subqueries only for the rows of the page (EXPLAIN: loops=20).
         """
-        return self.annotate(**_summary_subqueries())
-
-
-@functools.cache
-def _summary_subqueries():
-    return {
-        "summary_offerings": RowsOfLocation(Offering, "route", "price_min_usd", "price_max_usd"),
-        "summary_payers": RowsOfLocation(PayerAcceptance, "payer", "route"),
-        "summary_conditions": RowsOfLocation(Location.conditions.through, "condition"),
-        "summary_payment": RowsOfLocation(Location.payment_options.through, "paymentoption"),
-        "summary_languages": RowsOfLocation(Location.languages.through, "language"),
-    }
+        return self.annotate(
+            summary_offerings=RowsOfLocation(Offering, "route", "price_min_usd", "price_max_usd"),
+            summary_payers=RowsOfLocation(PayerAcceptance, "payer", "route"),
+            summary_conditions=RowsOfLocation(Location.conditions.through, "condition"),
+            summary_payment=RowsOfLocation(Location.payment_options.through, "paymentoption"),
+            summary_languages=RowsOfLocation(Location.languages.through, "language"),
+        )
 
 
 class RowsOfLocation(models.Func):
