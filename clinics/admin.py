@@ -3,7 +3,7 @@
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.db.models import Count
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
@@ -27,6 +27,23 @@ from clinics.models import (
     StaffMembership,
     TreatmentRoute,
 )
+
+
+class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
+    """History pages show past versions; nobody saves through them (issue 12).
+
+    django-simple-history's history form saves a POST for anyone who may view the history,
+    which let clinic staff change a published listing without moderation. Reverting belongs
+    to /moderation/, which restores the whole listing and records who did it.
+    """
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method not in ("GET", "HEAD"):
+            return HttpResponseNotAllowed(["GET", "HEAD"])
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 class ClinicScopedAdminMixin:
@@ -169,7 +186,7 @@ class ClinicianInline(admin.TabularInline):
 
 
 @admin.register(Clinic)
-class ClinicAdmin(ClinicBulkAdminMixin, ClinicScopedAdminMixin, SimpleHistoryAdmin):
+class ClinicAdmin(ClinicBulkAdminMixin, ClinicScopedAdminMixin, ReadOnlyHistoryAdmin):
     clinic_lookup = ""
     # Explicit, because the location count annotation (GROUP BY) drops Meta.ordering.
     ordering = ["name", "id"]
@@ -347,7 +364,7 @@ class OpeningHoursInline(admin.TabularInline):
 
 
 @admin.register(Location)
-class LocationAdmin(ClinicScopedAdminMixin, SimpleHistoryAdmin):
+class LocationAdmin(ClinicScopedAdminMixin, ReadOnlyHistoryAdmin):
     list_display = ["__str__", "clinic_link", "city", "state", "postal_code", "coordinates_source"]
     list_filter = ["state", "coordinates_source", "clinic__status"]
     search_fields = ["name", "address_line1", "city", "postal_code", "clinic__name"]
@@ -381,7 +398,7 @@ class LocationAdmin(ClinicScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(StaffMembership)
-class StaffMembershipAdmin(SimpleHistoryAdmin):
+class StaffMembershipAdmin(ReadOnlyHistoryAdmin):
     list_display = ["user", "clinic", "role", "created_at"]
     list_filter = ["role"]
     list_select_related = ["user", "clinic"]
