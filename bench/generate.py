@@ -6,7 +6,7 @@ Locations sit around real ZIP centroids (so they cluster like the population) wi
 miles of jitter; about 1.3 locations per clinic; each offers one to three routes with prices,
 and about 60% accept one to four payers. Rows are written with bulk_create in batches (no
 history, no geocoding: this is load, not listings). `--cluster` physically orders the
-location table by latitude afterwards (PostgreSQL CLUSTER; ../shared/notes/geo-search.md §7).
+location table by latitude afterwards (PostgreSQL CLUSTER; docs/geo-search.md §7).
 """
 
 import argparse

@@ -3,7 +3,7 @@
     uv run python bench/import_benchmark.py             # 100,000 rows
     uv run python bench/import_benchmark.py --rows 20000 --keep
 
-Generates a file in the import format (../shared/spec/import-format.md) with fictional clinics
+Generates a file in the import format (docs/import-format.md) with fictional clinics
 at real ZIP centroids: one to four locations each, half with coordinates and half geocoded from
 the ZIP, phones in mixed formats, one to three routes with prices, conditions, payers, payment
 options and languages. It migrates a fresh SQLite database in a temporary directory and times:

@@ -124,7 +124,7 @@ TEMPLATES = [
 
 # Database: a SQLite file unless DATABASE_URL names another (postgres://user@host:5432/name).
 # Persistent connections with health checks: a fresh connection per request costs more than
-# the search itself (../shared/notes/geo-search.md, section 6). DATABASE_POOL=1 uses psycopg's
+# the search itself (docs/geo-search.md, section 6). DATABASE_POOL=1 uses psycopg's
 # connection pool instead (PostgreSQL only; Django then requires CONN_MAX_AGE=0).
 DATABASE_POOL = env_bool("DATABASE_POOL")
 

@@ -1,4 +1,4 @@
-"""The JSON API's shape (../shared/spec/api.md): locations search and one clinic."""
+"""The JSON API's shape (docs/api.md): locations search and one clinic."""
 
 import datetime
 

@@ -24,7 +24,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-SAMPLE = Path(__file__).resolve().parents[2] / "shared" / "spec" / "sample-import.csv"
+SAMPLE = Path(__file__).resolve().parents[1] / "docs" / "sample-import.csv"
 
 
 def listings_snapshot():

@@ -1,4 +1,4 @@
-"""The CSV import (issue 5, ../shared/spec/import-format.md): validation, modes, re-imports."""
+"""The CSV import (issue 5, docs/import-format.md): validation, modes, re-imports."""
 
 import csv
 import io
@@ -13,7 +13,7 @@ from tests.factories import ClinicFactory
 
 pytestmark = pytest.mark.django_db
 
-SAMPLE = Path(__file__).resolve().parents[2] / "shared" / "spec" / "sample-import.csv"
+SAMPLE = Path(__file__).resolve().parents[1] / "docs" / "sample-import.csv"
 
 
 def row(**values):

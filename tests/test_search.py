@@ -1,4 +1,4 @@
-"""The search contract (../shared/spec/api.md): filters, sorts, pages, errors, query counts.
+"""The search contract (docs/api.md): filters, sorts, pages, errors, query counts.
 
 Most tests go through /api/v1/locations/, which shares its FilterSet with /search/; the
 tests at the end check that the two answer the same.
