@@ -8,45 +8,40 @@ Three kinds of signed-in people:
   for review. A published listing itself changes only when a moderator approves;
 - everybody else sees published listings only.
 
+The rules themselves are two queryset methods, `Clinic.objects.managed_by(user)` and
+`editable_by(user)`, and `is_moderator(user)`, all in clinics/models/clinic.py beside the
+permission they read; this module builds the object checks on them.
+
 "Missing" and "not yours" look the same: the helpers raise Http404 for both, like Zulip's
 `access_stream_by_id`, so ids cannot be probed.
 """
 
-from django.db.models import Q
 from django.http import Http404
 
-from clinics.models import Clinic, Location
+from clinics.models import STAFF_EDITABLE_STATUSES, Clinic, Location, is_moderator
 
-# The states in which clinic staff may change a listing; published and archived rows change
-# only through clinic_approve (or a moderator).
-STAFF_EDITABLE_STATUSES = [Clinic.Status.DRAFT, Clinic.Status.PENDING, Clinic.Status.REJECTED]
-
-
-def is_moderator(user):
-    return bool(user and user.is_active and user.has_perm("clinics.moderate_clinic"))
-
-
-def _member_clinic_ids(user):
-    return user.clinic_memberships.values("clinic_id")
+__all__ = [
+    "STAFF_EDITABLE_STATUSES",
+    "can_edit_clinic",
+    "clinics_editable_by",
+    "clinics_managed_by",
+    "get_clinic_for_user_or_404",
+    "get_moderation_clinic_or_404",
+    "is_moderator",
+    "is_staff_of",
+    "locations_editable_by",
+    "locations_managed_by",
+]
 
 
 def clinics_managed_by(user, queryset=None):
     """Clinics the user may see in the staff admin: their own, and working copies of them."""
-    queryset = Clinic.objects.all() if queryset is None else queryset
-    if not (user and user.is_authenticated and user.is_active):
-        return queryset.none()
-    if is_moderator(user):
-        return queryset
-    ids = _member_clinic_ids(user)
-    return queryset.filter(Q(pk__in=ids) | Q(draft_of__in=ids))
+    return (Clinic.objects.all() if queryset is None else queryset).managed_by(user)
 
 
 def clinics_editable_by(user, queryset=None):
     """Clinics the user may change now."""
-    queryset = clinics_managed_by(user, queryset)
-    if is_moderator(user):
-        return queryset
-    return queryset.filter(status__in=STAFF_EDITABLE_STATUSES)
+    return (Clinic.objects.all() if queryset is None else queryset).editable_by(user)
 
 
 def locations_editable_by(user, queryset=None):
@@ -69,10 +64,6 @@ def is_staff_of(user, clinic):
 
 def can_edit_clinic(user, clinic):
     return clinics_editable_by(user).filter(pk=clinic.pk).exists()
-
-
-def can_moderate(user):
-    return is_moderator(user)
 
 
 def get_clinic_for_user_or_404(user, *, pk=None, slug=None, for_edit=False):

@@ -22,6 +22,7 @@ class ClinicsConfig(AppConfig):
             PayerAcceptance,
             PaymentOption,
             TreatmentRoute,
+            refresh_masks_of_location,
         )
 
         # Any change to what a search can show makes cached facet counts stale.
@@ -45,7 +46,7 @@ class ClinicsConfig(AppConfig):
             )
 
         # A location's route and payer masks follow every saved or deleted offering and
-        # acceptance (models.refresh_masks).
+        # acceptance (clinics.models.masks).
         for model in (Offering, PayerAcceptance):
             for name, signal in (("save", post_save), ("delete", post_delete)):
                 signal.connect(
@@ -53,9 +54,3 @@ class ClinicsConfig(AppConfig):
                     sender=model,
                     dispatch_uid=f"masks-{model.__name__}-{name}",
                 )
-
-
-def refresh_masks_of_location(sender, instance, **kwargs):
-    from clinics.models import refresh_masks
-
-    refresh_masks([instance.location_id])

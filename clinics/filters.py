@@ -37,6 +37,7 @@ from clinics.models import (
     PaymentOption,
     TreatmentRoute,
     attach_summaries,
+    with_summary,
 )
 
 DEFAULT_RADIUS_MILES = 25
@@ -458,9 +459,9 @@ class LocationFilter(django_filters.FilterSet):
         if start > MAX_OFFSET:
             return None  # past the end of any directory; SQL can't take such an offset
         rows = list(
-            self.qs.only(*RESULT_FIELDS)
-            .with_summary()
-            .annotate(total=Window(Count("id")))[start : start + size]
+            with_summary(self.qs.only(*RESULT_FIELDS)).annotate(total=Window(Count("id")))[
+                start : start + size
+            ]
         )
         if not rows and number > 1:
             return None

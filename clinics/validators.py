@@ -1,8 +1,9 @@
-"""Validators for identifiers the directory stores: NPI, US states, ZIP codes."""
+"""Validators for identifiers the directory stores: NPI, US states, ZIP codes, phone numbers."""
 
 import re
 
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 
 # USPS codes for the 50 states, DC and the inhabited territories.
 US_STATES = {
@@ -22,6 +23,10 @@ US_STATES = {
 }  # fmt: skip
 
 POSTAL_CODE_RE = re.compile(r"^\d{5}(-\d{4})?$")
+
+phone_validator = RegexValidator(
+    r"^\+?[0-9 ()\-.]{7,25}$", "Enter a phone number such as +1 503 555 0101."
+)
 
 
 def npi_is_valid(value):

@@ -1,2 +1,59 @@
-from clinics.models.clinic import *  # noqa: F403
-from clinics.models.clinic import _clinic_url_around_slug  # noqa: F401
+"""The directory's data: reference data, clinics, their locations and offerings, staff, reports.
+
+One Django app (label `clinics`): the tables, the history tables and the permissions keep
+their names whichever module of this package defines them. Import models from here.
+"""
+
+from clinics.models.clinic import (
+    MODERATE_PERMISSION,
+    STAFF_EDITABLE_STATUSES,
+    Clinic,
+    Clinician,
+    ClinicQuerySet,
+    is_moderator,
+    published_q,
+)
+from clinics.models.details import location_prefetches
+from clinics.models.location import (
+    GEOCODED_FIELDS,
+    MASK_FIELDS,
+    Location,
+    LocationQuerySet,
+    Offering,
+    OpeningHours,
+    PayerAcceptance,
+    location_masks,
+    price_label,
+)
+from clinics.models.masks import refresh_masks, refresh_masks_of_location
+from clinics.models.moderation import ClaimRequest, ModerationClaim, Report
+from clinics.models.reference import (
+    Condition,
+    Language,
+    MaskBit,
+    Payer,
+    PaymentOption,
+    ProfessionalBody,
+    ReferenceData,
+    TreatmentRoute,
+)
+from clinics.models.staff import StaffMembership
+from clinics.models.summaries import (
+    AcceptedPayer,
+    LocationSummary,
+    OfferedRoute,
+    RowsOfLocation,
+    attach_summaries,
+    with_summary,
+)
+
+__all__ = [
+    "GEOCODED_FIELDS", "MASK_FIELDS", "MODERATE_PERMISSION", "STAFF_EDITABLE_STATUSES",
+    "AcceptedPayer", "ClaimRequest", "Clinic", "ClinicQuerySet", "Clinician", "Condition",
+    "Language", "Location", "LocationQuerySet", "LocationSummary", "MaskBit", "ModerationClaim",
+    "OfferedRoute", "Offering", "OpeningHours", "Payer", "PayerAcceptance", "PaymentOption",
+    "ProfessionalBody", "ReferenceData", "Report", "RowsOfLocation", "StaffMembership",
+    "TreatmentRoute", "attach_summaries", "is_moderator", "location_masks",
+    "location_prefetches", "price_label", "published_q", "refresh_masks",
+    "refresh_masks_of_location", "with_summary",
+]  # fmt: skip

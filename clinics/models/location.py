@@ -1,0 +1,351 @@
+"""A clinic's sites, and what each offers: routes with prices, payers, hours.
+
+What a site offers is recorded per location, because chains differ between sites: the routes
+and prices (Offering), the payers in network (PayerAcceptance), payment options, conditions
+treated and languages spoken. Search results are locations.
+"""
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from clinics import geo
+from clinics.models.clinic import Clinic, published_q
+from clinics.models.reference import Condition, Language, Payer, PaymentOption, TreatmentRoute
+from clinics.validators import US_STATES, phone_validator, validate_postal_code
+
+# Derived from offerings and acceptances on every write (refresh_masks); not content.
+MASK_FIELDS = ["route_mask", "payer_mask"]
+
+# The address fields a geocoded position depends on.
+GEOCODED_FIELDS = ("address_line1", "city", "state", "postal_code")
+
+
+class LocationQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published_q("clinic__"))
+
+
+class Location(models.Model):
+    """A site where a clinic sees patients. Search results are locations."""
+
+    class CoordinatesSource(models.TextChoices):
+        SUPPLIED = "supplied", "Supplied"
+        ZIP = "zip", "Geocoded from ZIP code"
+        ADDRESS = "address", "Geocoded from address"
+        MISSING = "missing", "Not known"
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="locations")
+    name = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text='Optional, when a clinic has several: "Midtown office".',
+    )
+    address_line1 = models.CharField("address line 1", max_length=200)
+    address_line2 = models.CharField("address line 2", max_length=200, blank=True)
+    city = models.CharField(max_length=100)
+    state = models.CharField(
+        max_length=2, choices=sorted(US_STATES.items()), help_text="Two-letter USPS code."
+    )
+    postal_code = models.CharField(
+        "ZIP code",
+        max_length=10,
+        validators=[validate_postal_code],
+        help_text="12345 or 12345-6789",
+    )
+    country = models.CharField(max_length=2, default="US", help_text="ISO 3166-1 alpha-2")
+    latitude = models.FloatField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+        help_text="Leave both coordinates blank to geocode the address on save.",
+    )
+    longitude = models.FloatField(
+        null=True, blank=True, validators=[MinValueValidator(-180), MaxValueValidator(180)]
+    )
+    coordinates_source = models.CharField(
+        max_length=10, choices=CoordinatesSource, default=CoordinatesSource.MISSING, editable=False
+    )
+    phone = models.CharField(max_length=30, blank=True, validators=[phone_validator])
+    accessibility = models.TextField(
+        "accessibility notes",
+        blank=True,
+        help_text="Step-free entrance, elevator, parking, public transport, hearing loop...",
+    )
+    conditions = models.ManyToManyField(Condition, blank=True, related_name="locations")
+    payment_options = models.ManyToManyField(PaymentOption, blank=True, related_name="locations")
+    languages = models.ManyToManyField(Language, blank=True, related_name="locations")
+    import_ref = models.CharField(max_length=100, blank=True)
+    # The route and insurance filters test a bit of these instead of probing the offerings
+    # and acceptances of every nearby location (docs/geo-search.md, section 7).
+    route_mask = models.BigIntegerField(
+        default=0,
+        editable=False,
+        help_text="One bit per route offered here (TreatmentRoute.bit); see refresh_masks().",
+    )
+    payer_mask = models.BigIntegerField(
+        default=0,
+        editable=False,
+        help_text="One bit per payer accepted here (Payer.bit); see refresh_masks().",
+    )
+    draft_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="working_copies",
+        editable=False,
+        help_text="In a working copy: the published location this one edits, so its id stays.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(
+        m2m_fields=[conditions, payment_options, languages], excluded_fields=MASK_FIELDS
+    )
+    objects = LocationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["clinic", "id"]
+        indexes = [models.Index(fields=["latitude", "longitude"], name="location_lat_lng")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
+                name="location_latitude_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
+                name="location_longitude_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__isnull=False, longitude__isnull=False),
+                name="location_coordinates_both_or_neither",
+            ),
+            models.UniqueConstraint(
+                fields=["clinic", "import_ref"],
+                condition=~Q(import_ref=""),
+                name="location_unique_import_ref",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name or f"{self.address_line1}, {self.city}"
+
+    def save(self, *args, **kwargs):
+        # Geocode a location saved without coordinates (issue 3); the geo module decides how.
+        self._forget_coordinates_of_old_address()
+        geo.fill_coordinates(self)
+        # An instance loaded before its offerings changed must not write back stale masks.
+        if self.pk is not None:
+            self.route_mask, self.payer_mask = location_masks([self.pk])[self.pk]
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return f"{self.clinic.get_absolute_url()}#loc-{self.pk}"
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        location = super().from_db(db, field_names, values, **kwargs)
+        # Remember where the saved row was, to notice an address that moves (save()).
+        location._saved_place = {
+            name: getattr(location, name)
+            for name in (*GEOCODED_FIELDS, "latitude", "longitude")
+            if name in field_names
+        }
+        return location
+
+    def _forget_coordinates_of_old_address(self):
+        """Coordinates we geocoded follow the address: when it changes, geocode it again.
+
+        Supplied coordinates are kept, and so are coordinates changed in the same edit.
+        """
+        saved = getattr(self, "_saved_place", None)
+        geocoded = {self.CoordinatesSource.ZIP, self.CoordinatesSource.ADDRESS}
+        if (
+            not saved
+            or len(saved) < len(GEOCODED_FIELDS) + 2
+            or self.coordinates_source not in geocoded
+        ):
+            return
+        moved = any(getattr(self, name) != saved[name] for name in GEOCODED_FIELDS)
+        kept = (self.latitude, self.longitude) == (saved["latitude"], saved["longitude"])
+        if moved and kept:
+            self.latitude = self.longitude = None
+
+    @property
+    def has_coordinates(self):
+        return self.latitude is not None and self.longitude is not None
+
+    @property
+    def label(self):
+        return f"{self.city}, {self.state} {self.postal_code}"
+
+
+class OpeningHours(models.Model):
+    """One opening period of a location on one day of the week."""
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 1, "Monday"
+        TUESDAY = 2, "Tuesday"
+        WEDNESDAY = 3, "Wednesday"
+        THURSDAY = 4, "Thursday"
+        FRIDAY = 5, "Friday"
+        SATURDAY = 6, "Saturday"
+        SUNDAY = 7, "Sunday"
+
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="hours")
+    weekday = models.PositiveSmallIntegerField(choices=Weekday)
+    opens = models.TimeField()
+    closes = models.TimeField()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["location", "weekday", "opens"]
+        verbose_name_plural = "opening hours"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes__gt=models.F("opens")), name="hours_closes_after_opens"
+            ),
+            models.CheckConstraint(
+                condition=Q(weekday__gte=1, weekday__lte=7), name="hours_weekday_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_weekday_display()} {self.opens:%H:%M}-{self.closes:%H:%M}"
+
+
+class Offering(models.Model):
+    """A treatment route offered at a location, with its price per session in US dollars."""
+
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="offerings")
+    route = models.ForeignKey(TreatmentRoute, on_delete=models.PROTECT, related_name="offerings")
+    price_min_usd = models.PositiveIntegerField(
+        "lowest price per session (USD)",
+        null=True,
+        blank=True,
+        help_text="Leave blank when prices are given only on request. 0 when insurance pays in full.",
+    )
+    price_max_usd = models.PositiveIntegerField(
+        "highest price per session (USD)", null=True, blank=True
+    )
+    series_price_usd = models.PositiveIntegerField(
+        "price of a typical series (USD)",
+        null=True,
+        blank=True,
+        help_text="For example six IV infusions over two to three weeks.",
+    )
+    session_minutes = models.PositiveSmallIntegerField(
+        "session length (minutes)", null=True, blank=True, validators=[MaxValueValidator(600)]
+    )
+    notes = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["location", "route__sort_order"]
+        constraints = [
+            models.UniqueConstraint(fields=["location", "route"], name="offering_unique_route"),
+            models.CheckConstraint(
+                condition=Q(price_min_usd__isnull=True) | Q(price_min_usd__gte=0),
+                name="offering_price_min_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(price_max_usd__isnull=True) | Q(price_max_usd__gte=0),
+                name="offering_price_max_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(price_max_usd__isnull=True)
+                | (
+                    Q(price_min_usd__isnull=False) & Q(price_min_usd__lte=models.F("price_max_usd"))
+                ),
+                name="offering_price_min_lte_max",
+            ),
+            models.CheckConstraint(
+                condition=Q(series_price_usd__isnull=True) | Q(series_price_usd__gte=0),
+                name="offering_series_price_not_negative",
+            ),
+        ]
+        indexes = [models.Index(fields=["route", "price_min_usd"])]
+
+    def __str__(self):
+        return f"{self.route} at {self.location}"
+
+    @property
+    def price_label(self):
+        return price_label(self.price_min_usd, self.price_max_usd)
+
+
+def location_masks(location_ids):
+    """{location id: (route mask, payer mask)}, from the Offering and PayerAcceptance rows."""
+    masks = {location_id: [0, 0] for location_id in location_ids}
+    ids = list(masks)
+    for start in range(0, len(ids), MASK_BATCH):
+        batch = ids[start : start + MASK_BATCH]
+        for index, rows in enumerate(
+            [
+                Offering.objects.filter(location_id__in=batch).values_list(
+                    "location_id", "route__bit"
+                ),
+                PayerAcceptance.objects.filter(location_id__in=batch).values_list(
+                    "location_id", "payer__bit"
+                ),
+            ]
+        ):
+            for location_id, bit in rows:
+                masks[location_id][index] |= 1 << bit
+    return {location_id: tuple(pair) for location_id, pair in masks.items()}
+
+
+MASK_BATCH = 5000
+
+
+def price_label(low, high):
+    """A price per session as patients read it."""
+    if low is None:
+        return "Price on request"
+    if high in (None, low):
+        return f"${low:,}"
+    return f"${low:,}–${high:,}"
+
+
+class PayerAcceptance(models.Model):
+    """A payer a location is in network with, for all routes or for one route."""
+
+    location = models.ForeignKey(
+        Location, on_delete=models.CASCADE, related_name="payer_acceptances"
+    )
+    payer = models.ForeignKey(Payer, on_delete=models.PROTECT, related_name="acceptances")
+    route = models.ForeignKey(
+        TreatmentRoute,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="payer_acceptances",
+        help_text="Leave blank when the payer covers every route offered here. "
+        "Esketamine is often covered when IV is not.",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["location", "payer__name"]
+        verbose_name = "insurance accepted"
+        verbose_name_plural = "insurance accepted"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["location", "payer", "route"], name="payer_acceptance_unique_route"
+            ),
+            models.UniqueConstraint(
+                fields=["location", "payer"],
+                condition=Q(route__isnull=True),
+                name="payer_acceptance_unique_all_routes",
+            ),
+        ]
+        indexes = [models.Index(fields=["payer", "location"])]
+
+    def __str__(self):
+        return f"{self.payer} ({self.route or 'all routes'})"

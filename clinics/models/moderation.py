@@ -1,0 +1,127 @@
+"""What the public sends the moderators: reports of wrong listings and requests to manage one."""
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from clinics.models.clinic import Clinic
+from clinics.validators import validate_npi
+
+
+class ModerationClaim(models.Model):
+    """Shared moderation state: which moderator is working on an item, so two do not."""
+
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The moderator working on this now.",
+    )
+    claimed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Report(ModerationClaim):
+    """A visitor's report that something on a listing is wrong; waits for a moderator."""
+
+    class Problem(models.TextChoices):
+        PHONE = "phone", "Phone number"
+        ADDRESS = "address", "Address"
+        PRICES = "prices", "Prices"
+        INSURANCE = "insurance", "Insurance"
+        CLOSED = "closed", "The clinic has closed"
+        OTHER = "other", "Something else"
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="reports")
+    problem = models.CharField("what is wrong", max_length=20, choices=Problem)
+    details = models.TextField(max_length=2000)
+    email = models.EmailField(blank=True, help_text="Given by the reporter if they want a reply.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    resolution_note = models.TextField(blank=True, help_text="What the moderator did about it.")
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["resolved_at", "created_at"])]
+
+    def __str__(self):
+        return f"{self.get_problem_display()} on {self.clinic}"
+
+    @property
+    def is_open(self):
+        return self.resolved_at is None
+
+
+class ClaimRequest(ModerationClaim):
+    """A clinic representative asking to manage an existing listing."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="claim_requests")
+    name = models.CharField(max_length=150)
+    role = models.CharField("role at the clinic", max_length=120)
+    work_email = models.EmailField()
+    npi = models.CharField(
+        "NPI",
+        max_length=10,
+        blank=True,
+        validators=[validate_npi],
+        help_text="The clinic's organisation NPI, or your own.",
+    )
+    status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decision_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "approved", "rejected"]),
+                name="claim_request_status_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} for {self.clinic}"
+
+    @property
+    def email_domain(self):
+        return self.work_email.rsplit("@", 1)[-1].lower()
+
+    @property
+    def email_matches_website(self):
+        """Evidence for the moderator: the work email is on the clinic website's domain."""
+        host = (urlsplit(self.clinic.website).hostname or "").lower().removeprefix("www.")
+        domain = self.email_domain.removeprefix("www.")
+        return bool(host) and (domain == host or domain.endswith("." + host))
+
+    @property
+    def npi_matches(self):
+        """Evidence for the moderator: the NPI given is the clinic's or one of its clinicians'."""
+        if not self.npi:
+            return False
+        return self.npi == self.clinic.npi or self.clinic.clinicians.filter(npi=self.npi).exists()

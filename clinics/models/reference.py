@@ -1,0 +1,155 @@
+"""Reference data: treatment routes, conditions, payers, payment options, languages, bodies.
+
+It comes from data migrations; its slugs are part of the import format and the API. Routes and
+payers each own a bit of the location masks (MaskBit), so a search filters on the location row.
+"""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+
+
+class ReferenceData(models.Model):
+    """Shared shape of a reference table: a stable slug and a display name."""
+
+    slug = models.SlugField(
+        max_length=60, unique=True, help_text="Stable identifier used in URLs, the API and imports."
+    )
+    name = models.CharField(max_length=120)
+    sort_order = models.PositiveSmallIntegerField(default=100)
+
+    class Meta:
+        abstract = True
+        ordering = ["sort_order", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def display_order(self):
+        """The key of Meta.ordering, for sorting instances already in memory."""
+        return (self.sort_order, self.name)
+
+
+class MaskBit(models.Model):
+    """A reference option with its own bit in the location masks (Location.route_mask and
+    Location.payer_mask), so a search filters on the location row itself.
+
+    A mask is a bigint: bits 0 to 62 keep it positive, so at most 63 options fit.
+    """
+
+    MAX_OPTIONS = 63
+
+    bit = models.PositiveSmallIntegerField(
+        unique=True,
+        editable=False,
+        help_text="This option's bit in the location masks; given on creation.",
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.bit is None:
+            self.bit = self.free_bit()
+            if self.bit is None:
+                raise ValidationError(self.too_many_message())
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        if self._state.adding and self.bit is None and self.free_bit() is None:
+            raise ValidationError(self.too_many_message())
+
+    @classmethod
+    def free_bit(cls):
+        taken = set(cls._default_manager.values_list("bit", flat=True))
+        return next((bit for bit in range(cls.MAX_OPTIONS) if bit not in taken), None)
+
+    def too_many_message(self):
+        plural = self._meta.verbose_name_plural
+        return (
+            f"The directory holds at most {self.MAX_OPTIONS} {plural}; merge or remove one first."
+        )
+
+
+class TreatmentRoute(MaskBit, ReferenceData):
+    """How ketamine is given: IV infusion, IM injection, lozenge, esketamine nasal spray."""
+
+    description = models.TextField(help_text="What it is, in plain language.")
+    session = models.TextField(
+        blank=True, help_text="How long a session lasts and what it involves."
+    )
+    typical_protocol = models.TextField(blank=True)
+    payment_reality = models.TextField(
+        blank=True, help_text="How patients usually pay: self-pay, superbills, insurance."
+    )
+    fda_approved = models.BooleanField(
+        default=False, help_text="Only esketamine is FDA-approved for mental health."
+    )
+
+    class Meta(ReferenceData.Meta):
+        constraints = [
+            models.CheckConstraint(condition=Q(bit__lt=63), name="route_bit_fits_a_bigint")
+        ]
+
+
+class Condition(ReferenceData):
+    """A condition clinics treat with ketamine; evidence strength differs between them."""
+
+    class Evidence(models.TextChoices):
+        STRONG = "strong", "Strong evidence"
+        MODERATE = "moderate", "Moderate evidence"
+        EMERGING = "emerging", "Emerging evidence"
+        RESEARCH = "research", "Research only"
+
+    description = models.TextField(blank=True)
+    evidence = models.CharField(max_length=20, choices=Evidence, default=Evidence.EMERGING)
+
+    class Meta(ReferenceData.Meta):
+        pass
+
+
+class Payer(MaskBit, ReferenceData):
+    """An insurer or public programme a location can be in network with."""
+
+    class Meta(ReferenceData.Meta):
+        constraints = [
+            models.CheckConstraint(condition=Q(bit__lt=63), name="payer_bit_fits_a_bigint")
+        ]
+
+
+class PaymentOption(ReferenceData):
+    """A way to pay besides in-network insurance: self-pay, superbill, financing, sliding scale."""
+
+    description = models.TextField(blank=True)
+
+    class Meta(ReferenceData.Meta):
+        pass
+
+
+class Language(models.Model):
+    """A language staff speak, by ISO 639-1 code."""
+
+    code = models.CharField(
+        max_length=2, unique=True, validators=[RegexValidator(r"^[a-z]{2}$")], help_text="ISO 639-1"
+    )
+    name = models.CharField(max_length=80)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def display_order(self):
+        return self.name
+
+
+class ProfessionalBody(ReferenceData):
+    """A professional society a clinic belongs to, such as ASKP3."""
+
+    url = models.URLField(blank=True)
+
+    class Meta(ReferenceData.Meta):
+        verbose_name_plural = "professional bodies"

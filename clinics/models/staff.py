@@ -1,0 +1,41 @@
+"""Clinic staff: the people who keep a clinic's listing."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from clinics.models.clinic import Clinic
+
+
+class StaffMembership(models.Model):
+    """A person who keeps a clinic's listing, as its owner (main contact) or an editor.
+
+    Both roles edit the listing alike; the first person approved for a clinic becomes its
+    owner. Named apart from `Clinic.memberships`, which are professional bodies such as ASKP3.
+    """
+
+    class Role(models.TextChoices):
+        OWNER = "owner", "Owner"
+        EDITOR = "editor", "Editor"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="clinic_memberships"
+    )
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="staff_memberships")
+    role = models.CharField(max_length=10, choices=Role, default=Role.EDITOR)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["clinic", "user"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "clinic"], name="staff_membership_unique"),
+            models.CheckConstraint(
+                condition=Q(role__in=["owner", "editor"]), name="staff_membership_role_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} ({self.get_role_display()}) at {self.clinic}"
