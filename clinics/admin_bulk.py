@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from clinics.duplicates import MergeError, clinic_merge, find_duplicates
-from clinics.importers import export_clinics, import_clinics, listings
+from clinics.importing.importer import export_clinics, import_clinics, listings
 
 MODERATE = "clinics.moderate_clinic"
 

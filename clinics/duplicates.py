@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from django.db import models, transaction
 
-from clinics.importers import listings, miles_between, record_history
+from clinics.importing.importer import listings, miles_between, record_history
 from clinics.models import Clinic, Location
 
 NEARBY_METRES = 100

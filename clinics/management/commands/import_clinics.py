@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from clinics.importers import import_clinics
+from clinics.importing.importer import import_clinics
 
 
 class Command(BaseCommand):

@@ -1,0 +1,1 @@
+from clinics.importing.importer import *  # noqa: F403
