@@ -43,7 +43,7 @@ KINDS = ["Ketamine Clinic", "Infusion Center", "Wellness", "Psychiatry", "Mental
 def generate(path, rows, seed=5):
     """Write `rows` location rows; returns the number of clinics."""
     from clinics import geo
-    from clinics.importing.importer import header
+    from clinics.importing import header
 
     rng = random.Random(seed)
     from clinics.validators import US_STATES
@@ -136,7 +136,7 @@ def main():
     django.setup()
     from django.core.management import call_command
 
-    from clinics.importing.importer import import_clinics
+    from clinics.importing import import_clinics
 
     call_command("migrate", verbosity=0)
     path = workdir / "clinics.csv"

@@ -24,7 +24,8 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from clinics.duplicates import MergeError, clinic_merge, find_duplicates
-from clinics.importing.importer import export_clinics, import_clinics, listings
+from clinics.importing import export_clinics, import_clinics
+from clinics.models import Clinic
 
 MODERATE = "clinics.moderate_clinic"
 
@@ -106,7 +107,7 @@ class ClinicBulkAdminMixin:
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         filename = f"clinics-{timezone.now():%Y%m%d-%H%M}.csv"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        selected = listings().filter(pk__in=queryset.values("pk"))
+        selected = Clinic.objects.listings().filter(pk__in=queryset.values("pk"))
         export_clinics(response, selected)
         return response
 
@@ -151,7 +152,7 @@ class ClinicBulkAdminMixin:
         except ValueError:
             self.message_user(request, "Choose two clinics to merge.", messages.WARNING)
             return HttpResponseRedirect(reverse("admin:clinics_clinic_duplicates"))
-        clinics = listings().annotate(
+        clinics = Clinic.objects.listings().annotate(
             location_total=Count("locations", distinct=True),
             clinician_total=Count("clinicians", distinct=True),
         )

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db.models import Count, Max
 
 from clinics import fhir_api, hsds
-from clinics.importing.importer import export_clinics
+from clinics.importing import export_clinics
 from clinics.models import Clinic, Location
 
 

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 
 from django.db import models, transaction
 
-from clinics.importing.importer import listings, miles_between, record_history
+from clinics import geo
+from clinics.bulk import record_history
 from clinics.models import Clinic, Location
 
 NEARBY_METRES = 100
@@ -90,7 +91,7 @@ def find_duplicates(queryset=None):
 
     Archived clinics (merged ones included) and moderation working copies are left out.
     """
-    queryset = listings() if queryset is None else queryset
+    queryset = Clinic.objects.listings() if queryset is None else queryset
     clinics = {
         clinic.pk: clinic
         for clinic in queryset.exclude(status=Clinic.Status.ARCHIVED).only(
@@ -146,7 +147,9 @@ def find_duplicates(queryset=None):
             for other_id, other_lat, other_lng in neighbours:
                 if other_id <= clinic_id:
                     continue
-                metres = miles_between(latitude, longitude, other_lat, other_lng) * METRES_PER_MILE
+                metres = (
+                    geo.miles_between(latitude, longitude, other_lat, other_lng) * METRES_PER_MILE
+                )
                 if metres > NEARBY_METRES:
                     continue
                 if names_are_similar(clinics[clinic_id].name, clinics[other_id].name):

@@ -5,9 +5,10 @@ package (data from GeoNames, CC BY 4.0), so the app never needs the network. Str
 use an online geocoder through geopy only when settings name one (GEOCODER=nominatim, ...),
 with a user agent, geopy's RateLimiter and a cache.
 
-Distances are great-circle miles on a sphere of radius 3958.8 mi, computed in SQL with a
-bounding-box prefilter on the indexed (latitude, longitude) pair: strategy S1 of
-../shared/notes/geo-search.md, identical on SQLite and PostgreSQL.
+Distances are great-circle miles on a sphere of radius EARTH_RADIUS_MILES, computed in SQL
+(DistanceMiles) with a bounding-box prefilter on the indexed (latitude, longitude) pair:
+strategy S1 of docs/geo-search.md, identical on SQLite and PostgreSQL; `miles_between` is the
+same formula in Python.
 """
 
 import difflib
@@ -272,7 +273,17 @@ def fill_coordinates(location):
         location.coordinates_source = Source.MISSING
 
 
-# Distance in SQL -------------------------------------------------------------------------
+# Distance --------------------------------------------------------------------------------
+
+
+def miles_between(lat1, lng1, lat2, lng2):
+    """Great-circle (haversine) miles between two points, in Python: the formula of
+    DistanceMiles, for code that has both points in hand (imports, duplicate detection)."""
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    half_dlat = (phi2 - phi1) / 2
+    half_dlng = math.radians(lng2 - lng1) / 2
+    inner = math.sin(half_dlat) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(half_dlng) ** 2
+    return 2 * EARTH_RADIUS_MILES * math.asin(min(1.0, math.sqrt(inner)))
 
 
 def bounding_box(latitude, longitude, miles):

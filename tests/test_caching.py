@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from clinics import caching
-from clinics.importing.importer import import_clinics
+from clinics.importing import import_clinics
 from tests.factories import ClinicFactory, LocationFactory, OfferingFactory, payer, route
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from clinics.duplicates import (
     normalise_address,
     normalise_name,
 )
-from clinics.importing.importer import import_clinics
+from clinics.importing import import_clinics
 from clinics.models import (
     ClaimRequest,
     Clinic,

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from clinics.importing.importer import export_clinics, header, import_clinics
+from clinics.importing import export_clinics, header, import_clinics
 from clinics.models import Clinic, Location
 from tests.factories import (
     ClinicFactory,

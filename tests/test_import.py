@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from clinics.importing.importer import header, import_clinics, read_csv
+from clinics.importing import header, import_clinics, read_csv
 from clinics.models import Clinic, Location, Offering, PayerAcceptance
 from tests.factories import ClinicFactory
 

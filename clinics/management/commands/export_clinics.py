@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from clinics.importing.importer import export_clinics
+from clinics.importing import export_clinics
 
 
 class Command(BaseCommand):

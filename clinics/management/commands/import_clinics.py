@@ -1,11 +1,11 @@
-"""`import_clinics FILE.csv`: load clinics from a CSV (../shared/spec/import-format.md)."""
+"""`import_clinics FILE.csv`: load clinics from a CSV (docs/import-format.md)."""
 
 import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from clinics.importing.importer import import_clinics
+from clinics.importing import import_clinics
 
 
 class Command(BaseCommand):

@@ -1,0 +1,211 @@
+"""Cell values: what real spreadsheets contain, normalised, or a message saying how to fix it.
+
+BOM, CRLF, stray spaces, any common US phone format, ZIPs that lost their leading zero, URLs
+without a scheme, Yes/Y/TRUE/1: each parser returns the stored value or raises ValueProblem.
+"""
+
+import math
+import re
+from functools import lru_cache
+from urllib.parse import urlsplit
+
+import phonenumbers
+from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator, URLValidator
+from django.utils.text import slugify
+
+from clinics.validators import US_STATES, npi_is_valid
+
+TRUE_WORDS = {"yes", "y", "true", "t", "1"}
+FALSE_WORDS = {"no", "n", "false", "f", "0"}
+
+
+class ValueProblem(Exception):
+    """A cell's value is wrong; the message says how to fix it."""
+
+
+def clean(value):
+    """Trim and collapse the white space spreadsheets leave around and inside values."""
+    if not value:
+        return ""
+    value = value.strip()
+    if "  " in value or "\u00a0" in value or "\t" in value or "\n" in value or "\r" in value:
+        value = " ".join(value.replace("\u00a0", " ").split())
+    return value
+
+
+def parse_boolean(value):
+    text = clean(value).lower()
+    if not text:
+        return None
+    if text in TRUE_WORDS:
+        return True
+    if text in FALSE_WORDS:
+        return False
+    raise ValueProblem(f"{value!r} is not yes or no; write yes, no, true, false, 1 or 0")
+
+
+def parse_slugs(value, known, kind):
+    """`a; b` -> {"a", "b"}; tolerates commas, capitals and names written with spaces."""
+    cache = _slug_cache.setdefault((id(known), kind), {})
+    if value in cache:
+        return set(cache[value])
+    slugs = _parse_slugs(value, known, kind)
+    if len(cache) < 65536:
+        cache[value] = frozenset(slugs)
+    return slugs
+
+
+# Parsed slug lists, per reference dict: real files repeat the same few combinations.
+_slug_cache = {}
+
+
+def _parse_slugs(value, known, kind):
+    slugs = set()
+    for part in re.split(r"[;,|]", value or ""):
+        text = clean(part)
+        if not text:
+            continue
+        slug = slugify(text) if kind != "language" else text.lower()
+        if slug not in known:
+            valid = ", ".join(sorted(known)) if len(known) <= 40 else "ISO 639-1 codes such as en"
+            raise ValueProblem(f"unknown {kind} {text!r}; valid: {valid}")
+        slugs.add(slug)
+    return slugs
+
+
+@lru_cache(maxsize=65536)
+def parse_postal_code(value):
+    """ZIP or ZIP+4; restores the leading zeros a spreadsheet dropped (2134 -> 02134)."""
+    text = clean(value).replace(" ", "")
+    if match := re.fullmatch(r"(\d{3,5})(?:-(\d{4}))?", text):
+        zip5, plus4 = match.group(1).zfill(5), match.group(2)
+    elif re.fullmatch(r"\d{8,9}", text):
+        text = text.zfill(9)
+        zip5, plus4 = text[:5], text[5:]
+    else:
+        raise ValueProblem(f"{value!r} is not a US ZIP code; write 12345 or 12345-6789")
+    return f"{zip5}-{plus4}" if plus4 else zip5
+
+
+@lru_cache(maxsize=65536)
+def parse_state(value):
+    text = clean(value)
+    code = text.upper()
+    if code in US_STATES:
+        return code
+    by_name = {name.lower(): code for code, name in US_STATES.items()}
+    if text.lower() in by_name:
+        return by_name[text.lower()]
+    raise ValueProblem(f"{value!r} is not a US state; use a two-letter USPS code such as OR or NY")
+
+
+US_PHONE_RE = re.compile(r"^(?:\+?1[\s.-]*)?\(?([2-9]\d\d)\)?[\s.-]*([2-9]\d\d)[\s.-]*(\d{4})$")
+
+
+@lru_cache(maxsize=65536)
+def _us_exchange_is_valid(area, exchange):
+    number = phonenumbers.parse(f"+1{area}{exchange}0100")
+    return phonenumbers.is_valid_number(number)
+
+
+def parse_phone(value):
+    text = clean(value)
+    if not text:
+        return ""
+    if match := US_PHONE_RE.match(text):
+        # Fast path for the usual US forms; validity depends on area code and exchange only.
+        area, exchange, line = match.groups()
+        if _us_exchange_is_valid(area, exchange):
+            return f"+1 {area}-{exchange}-{line}"
+    try:
+        number = phonenumbers.parse(text, "US")
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number(number):
+        raise ValueProblem(f"{value!r} is not a phone number; write it as (503) 555-0101")
+    if number.extension:
+        raise ValueProblem(f"{value!r} has an extension; give the number patients should call")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+_url_validator = URLValidator(schemes=["http", "https"])
+_email_validator = EmailValidator()
+
+
+@lru_cache(maxsize=65536)
+def parse_url(value):
+    text = clean(value)
+    if not text:
+        return ""
+    if not re.match(r"^[a-z][a-z0-9+.-]*://", text, re.IGNORECASE):
+        text = "https://" + text
+    try:
+        _url_validator(text)
+    except ValidationError:
+        raise ValueProblem(f"{value!r} is not a web address; write https://example.org") from None
+    parts = urlsplit(text)
+    return parts._replace(scheme=parts.scheme.lower(), netloc=parts.netloc.lower()).geturl()
+
+
+@lru_cache(maxsize=65536)
+def parse_email(value):
+    text = clean(value)
+    if not text:
+        return ""
+    text = text.removeprefix("mailto:")
+    try:
+        _email_validator(text)
+    except ValidationError:
+        raise ValueProblem(f"{value!r} is not an email address") from None
+    return text
+
+
+@lru_cache(maxsize=65536)
+def parse_npi(value):
+    text = re.sub(r"[\s-]", "", clean(value))
+    if not text:
+        return ""
+    if not re.fullmatch(r"\d{10}", text):
+        raise ValueProblem(f"{value!r} is not an NPI; an NPI has 10 digits")
+    if not npi_is_valid(text):
+        raise ValueProblem(
+            f"{text} fails the NPI check digit; copy the organisation NPI from NPPES again"
+        )
+    return text
+
+
+@lru_cache(maxsize=65536)
+def parse_price(value):
+    """`450` -> (450, 450); `$400 - $700` -> (400, 700); blank -> (None, None)."""
+    text = clean(value).replace("$", "").replace(",", "").replace(" ", "")
+    text = text.replace("\u2013", "-").replace("\u2014", "-").replace("USD", "")
+    if not text:
+        return None, None
+    if match := re.fullmatch(r"(\d+)(?:\.0+)?", text):
+        price = int(match.group(1))
+        return price, price
+    if match := re.fullmatch(r"(\d+)(?:\.0+)?-(\d+)(?:\.0+)?", text):
+        low, high = int(match.group(1)), int(match.group(2))
+        if low > high:
+            raise ValueProblem(
+                f"the price range {low}-{high} is reversed; write the lower price first: "
+                f"{high}-{low}"
+            )
+        return low, high
+    raise ValueProblem(
+        f"{value!r} is not a price; write whole US dollars per session: 450 or 400-700"
+    )
+
+
+def parse_coordinate(value, low, high, name):
+    text = clean(value)
+    if not text:
+        return None
+    try:
+        number = float(text)
+    except ValueError:
+        raise ValueProblem(f"{value!r} is not a number; write decimal degrees") from None
+    if not math.isfinite(number) or not low <= number <= high:
+        raise ValueProblem(f"{text} is outside {low} to {high}; is it the {name}?")
+    return number

@@ -1,0 +1,66 @@
+"""What an import did (or, in a dry run or after errors, would have done), line by line."""
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int
+    column: str
+    message: str
+
+    def __str__(self):
+        return f"line {self.line}: {self.column}: {self.message}"
+
+
+@dataclass
+class Tally:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    invalid: int = 0
+    geocoded: int = 0
+
+    def __str__(self):
+        return (
+            f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged, "
+            f"{self.invalid} invalid"
+        )
+
+
+@dataclass
+class ImportReport:
+    """What an import did (or, in a dry run or after errors, would have done)."""
+
+    source: str
+    dry_run: bool = False
+    skip_invalid: bool = False
+    errors: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)
+    clinics: Tally = field(default_factory=Tally)
+    locations: Tally = field(default_factory=Tally)
+    written: bool = False
+
+    @property
+    def ok(self):
+        return not self.errors
+
+    def summary(self):
+        if self.written:
+            outcome = "Imported"
+        elif self.dry_run and (self.ok or self.skip_invalid):
+            outcome = "Dry run, nothing written"
+        else:
+            outcome = "Nothing written: fix the errors above, or use --skip-invalid"
+        return [
+            f"{outcome} (source {self.source!r}).",
+            f"clinics: {self.clinics}",
+            f"locations: {self.locations}, {self.locations.geocoded} geocoded",
+        ]
+
+    def lines(self):
+        """The whole report, errors first, as a person reads it."""
+        return [str(e) for e in self.errors] + [str(w) for w in self.warnings] + self.summary()
+
+    def __str__(self):
+        return "\n".join(self.lines())
