@@ -1,4 +1,5 @@
-"""Validators for identifiers the directory stores: NPI, US states, ZIP codes, phone numbers."""
+"""Validators for identifiers the directory stores (NPI, US states, ZIP codes, phone numbers),
+and the one vocabulary of yes and no that every input reads (search, open data, imports)."""
 
 import re
 
@@ -84,3 +85,21 @@ def parse_state_list(value):
 
 def validate_state_list(value):
     parse_state_list(value)
+
+
+# Words for yes and no, in any case: the search flags, the open data API's booleans and the
+# import's yes/no columns all read these.
+TRUE_WORDS = frozenset({"yes", "y", "true", "t", "1", "on"})
+FALSE_WORDS = frozenset({"no", "n", "false", "f", "0", "off"})
+
+
+def yes_or_no(text):
+    """True or False for a yes/no word, None for blank; ValueError for anything else."""
+    word = (text or "").strip().lower()
+    if not word:
+        return None
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ValueError(f"{text!r} is neither yes nor no")

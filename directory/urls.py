@@ -14,5 +14,5 @@ urlpatterns = [
     path("", include("clinics.moderation_urls")),
     path("", include("clinics.urls")),
     # Open data: HSDS and FHIR APIs, the OpenAPI description and docs, downloads (issue 8).
-    path("", include("clinics.opendata_urls")),
+    path("", include("clinics.opendata.urls")),
 ]

@@ -8,8 +8,8 @@ import pytest
 from django.core.management import call_command
 from fhir.resources.R4B.bundle import Bundle
 
-from clinics import downloads
 from clinics.models import Clinic
+from clinics.opendata import downloads
 from tests.hsds_schemas import assert_valid
 from tests.opendata_listings import build_open_data_listings
 

@@ -10,8 +10,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from clinics import hsds
 from clinics.models import Clinic, Location, TreatmentRoute
+from clinics.opendata import hsds
 from tests.hsds_schemas import assert_valid
 from tests.opendata_listings import add_published_clinics, build_open_data_listings
 

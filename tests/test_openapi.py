@@ -19,8 +19,8 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
-from clinics import hsds
 from clinics.models import Clinic, TreatmentRoute
+from clinics.opendata import hsds
 from directory.wsgi import application
 from tests.opendata_listings import build_open_data_listings
 

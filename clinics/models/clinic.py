@@ -275,6 +275,11 @@ def _clinic_url_around_slug(script_prefix):
     return before, after
 
 
+class ClinicianQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published_q("clinic__"))
+
+
 class Clinician(models.Model):
     """A clinician who treats patients at a clinic, with the credential patients can check."""
 
@@ -310,6 +315,7 @@ class Clinician(models.Model):
     role = models.CharField(max_length=120, blank=True, help_text='e.g. "Medical director"')
 
     history = HistoricalRecords()
+    objects = ClinicianQuerySet.as_manager()
 
     class Meta:
         ordering = ["clinic", "name"]

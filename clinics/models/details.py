@@ -7,14 +7,11 @@ own query (clinics.models.summaries).
 
 from django.db import models
 
-from clinics.models.location import Offering, OpeningHours, PayerAcceptance
+from clinics.models.location import Location, Offering, OpeningHours, PayerAcceptance
 
 
 def location_prefetches():
-    """All a clinic page or an export shows of its locations, one query per relation.
-
-    Search results read a shorter summary in their own query (LocationQuerySet.with_summary).
-    """
+    """All a clinic page or an export shows of each location, one query per relation."""
     return [
         models.Prefetch(
             "offerings",
@@ -33,3 +30,17 @@ def location_prefetches():
         "languages",
         models.Prefetch("hours", queryset=OpeningHours.objects.order_by("weekday", "opens")),
     ]
+
+
+def locations_prefetch(*, details=True):
+    """A clinic's locations in id order, with everything a clinic page shows of each
+    (location_prefetches) unless `details` is False."""
+    locations = Location.objects.order_by("id")
+    if details:
+        locations = locations.prefetch_related(*location_prefetches())
+    return models.Prefetch("locations", queryset=locations)
+
+
+def clinic_prefetches(*, location_details=True):
+    """The clinic page bundle: locations (locations_prefetch), clinicians, memberships."""
+    return [locations_prefetch(details=location_details), "clinicians", "memberships"]

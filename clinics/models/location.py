@@ -218,6 +218,11 @@ class OpeningHours(models.Model):
         return f"{self.get_weekday_display()} {self.opens:%H:%M}-{self.closes:%H:%M}"
 
 
+class OfferingQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published_q("location__clinic__"))
+
+
 class Offering(models.Model):
     """A treatment route offered at a location, with its price per session in US dollars."""
 
@@ -244,6 +249,7 @@ class Offering(models.Model):
     notes = models.TextField(blank=True)
 
     history = HistoricalRecords()
+    objects = OfferingQuerySet.as_manager()
 
     class Meta:
         ordering = ["location", "route__sort_order"]

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from clinics.downloads import build_all
+from clinics.opendata.downloads import build_all
 
 
 class Command(BaseCommand):

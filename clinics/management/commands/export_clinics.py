@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand
 
 from clinics.importing import export_clinics
+from clinics.opendata.downloads import write_export
 
 
 class Command(BaseCommand):
@@ -19,9 +20,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, file, **options):
-        if options.get("format", "csv") != "csv":  # open data (issue 8): clinics/downloads.py
-            from clinics.downloads import write_export
-
+        if options.get("format", "csv") != "csv":  # open data (issue 8)
             if file == "-":
                 write_export(options["format"], self.stdout)
                 return

@@ -17,9 +17,9 @@ from pathlib import Path
 from django.conf import settings
 from django.db.models import Count, Max
 
-from clinics import fhir_api, hsds
 from clinics.importing import export_clinics
 from clinics.models import Clinic, Location
+from clinics.opendata import fhir, hsds
 
 
 @dataclass(frozen=True)
@@ -56,11 +56,11 @@ FORMATS = {
 def write_export(slug, output, *, base_url=""):
     """Write the published directory in one format to a text stream; returns the count."""
     if slug == "csv":
-        return export_clinics(output, hsds.published_clinics().filter(draft_of__isnull=True))
+        return export_clinics(output, hsds.published_clinics())
     if slug == "hsds":
         return hsds.write_json(output, base_url=base_url)
     if slug == "fhir":
-        return fhir_api.write_bundle(output, base_url=base_url)
+        return fhir.write_bundle(output, base_url=base_url)
     raise ValueError(f"Unknown format {slug!r}; use one of {', '.join(FORMATS)}.")
 
 

@@ -1,7 +1,7 @@
 """The published directory as FHIR R4 resources, after Da Vinci PDex Plan-Net (issue 8).
 
 Plan-Net is the US provider-directory profile set; its must-support elements shape these
-resources (../shared/standards/README.md):
+resources (docs/opendata.md):
 - Organization: active, identifier (NPI), name, type, telecom, address;
 - Location: status, name, address, position, telecom, hoursOfOperation,
   managingOrganization, the newpatients and accessibility extensions;
@@ -16,11 +16,16 @@ so unknown values are left out.
 
 import re
 
-from clinics.hsds import clinic_last_modified, payers_for, price_text, services_of
+from clinics.opendata.listings import (
+    NPI_SYSTEM,
+    clinic_last_modified,
+    payers_for,
+    price_text,
+    services_of,
+)
 
 PLAN_NET = "http://hl7.org/fhir/us/davinci-pdex-plan-net"
 PROFILE = f"{PLAN_NET}/StructureDefinition/plannet-"
-NPI_SYSTEM = "http://hl7.org/fhir/sid/us-npi"
 NUCC_SYSTEM = "http://nucc.org/provider-taxonomy"
 DAYS = {1: "mon", 2: "tue", 3: "wed", 4: "thu", 5: "fri", 6: "sat", 7: "sun"}
 MENTAL_HEALTH_CLINIC = ("261QM0801X", "Clinic/Center, Mental Health")

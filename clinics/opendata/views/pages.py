@@ -5,7 +5,7 @@ from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from clinics import downloads, openapi
+from clinics.opendata import downloads, openapi
 
 METHODS = ("get", "post", "put", "patch", "delete")
 
