@@ -3,7 +3,7 @@
 `ClinicBulkAdminMixin` adds to the Clinic changelist:
 - `import/`: upload a CSV; the same code path and line-by-line report as `import_clinics`;
 - an "Export selected clinics as CSV" action, in the import format;
-- `duplicates/`: the possible duplicates of clinics.duplicates.find_duplicates;
+- `duplicates/`: the possible duplicates of clinics.moderation.find_duplicates;
 - `merge/?source=<id>&target=<id>`: confirm and merge two clinics, also reached with the
   "Merge two selected clinics" action.
 Only moderators (the `moderate_clinic` permission, or superusers) see or reach any of it.
@@ -23,9 +23,9 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
-from clinics.duplicates import MergeError, clinic_merge, find_duplicates
 from clinics.importing import export_clinics, import_clinics
 from clinics.models import Clinic
+from clinics.moderation import MergeError, clinic_merge, find_duplicates
 
 MODERATE = "clinics.moderate_clinic"
 

@@ -11,7 +11,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     # Report / claim / list-your-clinic and the moderation queue (issue 4); before clinics.urls.
-    path("", include("clinics.moderation_urls")),
+    path("", include("clinics.moderation.urls")),
     path("", include("clinics.urls")),
     # Open data: HSDS and FHIR APIs, the OpenAPI description and docs, downloads (issue 8).
     path("", include("clinics.opendata.urls")),

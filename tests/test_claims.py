@@ -6,8 +6,8 @@ from django.core import mail
 from django.core.cache import cache
 from django.urls import reverse
 
-from clinics.forms import form_timestamp
 from clinics.models import ClaimRequest, Clinic, StaffMembership
+from clinics.moderation.forms import form_timestamp
 from tests.factories import ClinicFactory, ClinicianFactory
 from tests.staff_helpers import make_moderator
 

@@ -3,14 +3,6 @@
 import pytest
 from django.urls import reverse
 
-from clinics.duplicates import (
-    MergeError,
-    clinic_merge,
-    find_duplicates,
-    names_are_similar,
-    normalise_address,
-    normalise_name,
-)
 from clinics.importing import import_clinics
 from clinics.models import (
     ClaimRequest,
@@ -22,6 +14,13 @@ from clinics.models import (
     Report,
     StaffMembership,
 )
+from clinics.moderation.duplicates import (
+    find_duplicates,
+    names_are_similar,
+    normalise_address,
+    normalise_name,
+)
+from clinics.moderation.merge import MergeError, clinic_merge
 from tests.factories import (
     ClinicFactory,
     ClinicianFactory,

@@ -5,8 +5,8 @@ from django.core import mail
 from django.core.cache import cache
 from django.urls import reverse
 
-from clinics.forms import form_timestamp
 from clinics.models import Report
+from clinics.moderation.forms import form_timestamp
 from tests.factories import ClinicFactory
 from tests.staff_helpers import make_moderator
 

@@ -37,7 +37,7 @@ from clinics.models.reference import (
     ReferenceData,
     TreatmentRoute,
 )
-from clinics.models.staff import StaffMembership
+from clinics.models.staff import CLINIC_STAFF_GROUP, MODERATOR_GROUP, StaffMembership
 from clinics.models.summaries import (
     AcceptedPayer,
     LocationSummary,
@@ -48,6 +48,8 @@ from clinics.models.summaries import (
 )
 
 __all__ = [
+    "CLINIC_STAFF_GROUP",
+    "MODERATOR_GROUP",
     "GEOCODED_FIELDS",
     "MASK_FIELDS",
     "MODERATE_PERMISSION",

@@ -1,4 +1,7 @@
-"""Clinic staff: the people who keep a clinic's listing."""
+"""The people who keep listings: clinic staff (a membership of a clinic) and moderators.
+
+Both are Django groups, created by migration 0004 with their permissions.
+"""
 
 from django.conf import settings
 from django.db import models
@@ -6,6 +9,9 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from clinics.models.clinic import Clinic
+
+MODERATOR_GROUP = "Moderator"
+CLINIC_STAFF_GROUP = "Clinic staff"
 
 
 class StaffMembership(models.Model):

@@ -126,7 +126,7 @@ def test_report_wrong_information(site, listing, monkeypatch):
     assert not Report.objects.exists()
 
     # A person who took their time (the minimum is lowered instead of waiting 3 seconds).
-    monkeypatch.setattr("clinics.forms.MIN_FILL_SECONDS", 0)
+    monkeypatch.setattr("clinics.moderation.forms.MIN_FILL_SECONDS", 0)
     page.get_by_role("button", name="Send report").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Thank you")
     expect(page.get_by_text("is with our moderators")).to_be_visible()

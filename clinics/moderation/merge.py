@@ -1,166 +1,17 @@
-"""Possible duplicate listings, and merging two clinics into one (issue 5).
+"""Merging two clinics into one (issue 5).
 
-Two clinics are flagged when they share an organisation NPI, when a location of each has the
-same normalised name and address, or when a location of each stands within 100 m of the other
-and the clinic names are similar. Moderators review the pairs in the admin and merge: every
-row that points at the losing clinic is re-pointed at the one kept, found generically through
-`Clinic._meta.related_objects` so relations added later (staff memberships, reports, claim
-requests, ...) survive a merge too. The losing clinic is archived, not deleted, so its own
-history stays readable, and both clinics get a history record naming the merge.
+Every row that points at the losing clinic is re-pointed at the one kept, found generically
+through `Clinic._meta.related_objects` so relations added later (staff memberships, reports,
+claim requests, ...) survive a merge too. The losing clinic is archived, not deleted, so its
+own history stays readable, and both clinics get a history record naming the merge.
 """
 
-import difflib
-import math
-import re
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import models, transaction
 
-from clinics import geo
 from clinics.bulk import record_history
-from clinics.models import Clinic, Location
-
-NEARBY_METRES = 100
-METRES_PER_MILE = 1609.344
-NAME_SIMILARITY = 0.75
-# Words that say nothing about which clinic it is.
-NAME_NOISE = {"the", "llc", "inc", "pllc", "pc", "pa", "ltd", "corp", "co", "of", "and"}
-ADDRESS_WORDS = {
-    "street": "st",
-    "avenue": "ave",
-    "av": "ave",
-    "boulevard": "blvd",
-    "road": "rd",
-    "drive": "dr",
-    "lane": "ln",
-    "court": "ct",
-    "place": "pl",
-    "parkway": "pkwy",
-    "highway": "hwy",
-    "suite": "ste",
-    "north": "n",
-    "south": "s",
-    "east": "e",
-    "west": "w",
-    "northeast": "ne",
-    "northwest": "nw",
-    "southeast": "se",
-    "southwest": "sw",
-}
-# Grid cells for the 100 m search: 0.002 degrees of latitude is about 220 m; 0.005 degrees of
-# longitude is wider than 100 m everywhere south of 79 degrees north (all of the US).
-LAT_CELL, LNG_CELL = 0.002, 0.005
-
-
-def normalise_name(name):
-    """ "The Harbor Ketamine Clinic, LLC" -> "harbor ketamine clinic"."""
-    words = re.sub(r"[^a-z0-9 ]+", " ", name.lower().replace("&", " and ")).split()
-    return " ".join(word for word in words if word not in NAME_NOISE)
-
-
-def normalise_address(line):
-    """ "100 Sample Avenue, Suite 2" -> "100 sample ave ste 2"."""
-    words = re.sub(r"[^a-z0-9 ]+", " ", line.lower()).split()
-    return " ".join(ADDRESS_WORDS.get(word, word) for word in words)
-
-
-def names_are_similar(first, second):
-    a, b = normalise_name(first), normalise_name(second)
-    if not a or not b:
-        return False
-    if a == b:
-        return True
-    shorter, longer = sorted([set(a.split()), set(b.split())], key=len)
-    if len(shorter) >= 2 and shorter <= longer:
-        return True
-    return difflib.SequenceMatcher(None, a, b).ratio() >= NAME_SIMILARITY
-
-
-@dataclass
-class DuplicatePair:
-    """Two clinics that may be one; `reasons` says why, in words a moderator reads."""
-
-    first: Clinic
-    second: Clinic
-    reasons: list = field(default_factory=list)
-
-
-def find_duplicates(queryset=None):
-    """Pairs of clinics that may be duplicates, most reasons first.
-
-    Archived clinics (merged ones included) and moderation working copies are left out.
-    """
-    queryset = Clinic.objects.listings() if queryset is None else queryset
-    clinics = {
-        clinic.pk: clinic
-        for clinic in queryset.exclude(status=Clinic.Status.ARCHIVED).only(
-            "pk", "name", "slug", "npi", "status"
-        )
-    }
-    reasons = defaultdict(list)
-
-    def flag(a, b, reason):
-        if a == b:
-            return
-        key = (min(a, b), max(a, b))
-        if reason not in reasons[key]:
-            reasons[key].append(reason)
-
-    by_npi = defaultdict(list)
-    for clinic in clinics.values():
-        if clinic.npi:
-            by_npi[clinic.npi].append(clinic.pk)
-    for npi, ids in by_npi.items():
-        for i, a in enumerate(ids):
-            for b in ids[i + 1 :]:
-                flag(a, b, f"same NPI {npi}")
-
-    locations = list(
-        Location.objects.filter(clinic_id__in=list(clinics)).values_list(
-            "clinic_id", "address_line1", "postal_code", "latitude", "longitude"
-        )
-    )
-    by_address = defaultdict(list)
-    cells = defaultdict(list)
-    for clinic_id, line1, postal_code, latitude, longitude in locations:
-        name = normalise_name(clinics[clinic_id].name)
-        key = (name, normalise_address(line1), (postal_code or "")[:5])
-        by_address[key].append(clinic_id)
-        if latitude is not None and longitude is not None:
-            cell = (math.floor(latitude / LAT_CELL), math.floor(longitude / LNG_CELL))
-            cells[cell].append((clinic_id, latitude, longitude))
-    for (_, line1, postal_code), ids in by_address.items():
-        ids = sorted(set(ids))
-        for i, a in enumerate(ids):
-            for b in ids[i + 1 :]:
-                flag(a, b, f"same name and address ({line1}, {postal_code})")
-
-    for (row, column), members in cells.items():
-        neighbours = [
-            other
-            for d_row in (-1, 0, 1)
-            for d_column in (-1, 0, 1)
-            for other in cells.get((row + d_row, column + d_column), [])
-        ]
-        for clinic_id, latitude, longitude in members:
-            for other_id, other_lat, other_lng in neighbours:
-                if other_id <= clinic_id:
-                    continue
-                metres = (
-                    geo.miles_between(latitude, longitude, other_lat, other_lng) * METRES_PER_MILE
-                )
-                if metres > NEARBY_METRES:
-                    continue
-                if names_are_similar(clinics[clinic_id].name, clinics[other_id].name):
-                    flag(clinic_id, other_id, f"{metres:.0f} m apart with similar names")
-
-    pairs = [DuplicatePair(clinics[a], clinics[b], found) for (a, b), found in reasons.items()]
-    pairs.sort(key=lambda pair: (-len(pair.reasons), pair.first.name, pair.first.pk))
-    return pairs
-
-
-# Merging -----------------------------------------------------------------------------------
+from clinics.models import Clinic
 
 
 class MergeError(Exception):

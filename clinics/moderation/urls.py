@@ -7,7 +7,7 @@ Included from directory/urls.py before clinics.urls, so /clinics/<slug>/report/ 
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from clinics import moderation_views as views
+from clinics.moderation import public, views
 
 moderation_patterns = (
     [
@@ -21,9 +21,9 @@ moderation_patterns = (
 )
 
 urlpatterns = [
-    path("clinics/<slug:slug>/report/", views.report_listing, name="report_listing"),
-    path("clinics/<slug:slug>/claim/", views.claim_listing, name="claim_listing"),
-    path("list-your-clinic/", views.list_your_clinic, name="list_your_clinic"),
+    path("clinics/<slug:slug>/report/", public.report_listing, name="report_listing"),
+    path("clinics/<slug:slug>/claim/", public.claim_listing, name="claim_listing"),
+    path("list-your-clinic/", public.list_your_clinic, name="list_your_clinic"),
     path("moderation/", include(moderation_patterns)),
     # The password-setting links sent to new staff and moderators (never a default password).
     path(

@@ -1,144 +1,25 @@
-"""Pages of issue 4: report and claim a listing, list a new clinic, the moderation queue.
+"""The moderator pages (issue 4): the queue, reviewing a listing, its history, reports, claims.
 
-Views parse a form, call a function of clinics/moderation.py and render. Moderation pages are
+Views parse a form, call a function of the moderation package and render. These pages are
 for moderators only; anyone else signed in gets a 404, as if the page did not exist.
 """
 
 import functools
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.cache import cache
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from clinics import access, moderation
-from clinics.forms import ClaimDecisionForm, ClaimForm, ListClinicForm, ReasonForm, ReportForm
+from clinics import access
 from clinics.models import ClaimRequest, Clinic, Report
-
-# --- rate limiting (per client, in the cache; no third-party service) ----------------------
-
-
-def client_id(request):
-    """The client's address. Behind a proxy, the proxy must set REMOTE_ADDR (e.g. gunicorn
-    --forwarded-allow-ips) rather than us trusting a header anybody can send."""
-    return request.META.get("REMOTE_ADDR", "unknown")
-
-
-def rate_limited(request, scope):
-    """Count one submission; True when the client exceeded the limit for this scope."""
-    limit = getattr(settings, "PUBLIC_FORM_RATE_LIMIT", 5)
-    period = getattr(settings, "PUBLIC_FORM_RATE_PERIOD_SECONDS", 3600)
-    key = f"ratelimit:{scope}:{client_id(request)}"
-    cache.add(key, 0, timeout=period)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=period)
-        count = 1
-    return count > limit
-
-
-RATE_LIMIT_MESSAGE = "You have sent several forms in a short time. Please try again in an hour."
-
-
-def _public_form(request, *, form_class, scope, template, context, on_valid):
-    form = form_class(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        if rate_limited(request, scope):
-            form.is_valid()
-            form.add_error(None, RATE_LIMIT_MESSAGE)
-            status = 429
-        elif form.is_valid():
-            return on_valid(form)
-        else:
-            status = 400
-    return render(request, template, {**context, "form": form}, status=status)
-
-
-# --- public pages ---------------------------------------------------------------------------
-
-
-@require_http_methods(["GET", "POST"])
-def report_listing(request, slug):
-    clinic = get_object_or_404(Clinic.objects.published(), slug=slug)
-
-    def on_valid(form):
-        moderation.report_submit(
-            clinic=clinic,
-            problem=form.cleaned_data["problem"],
-            details=form.cleaned_data["details"],
-            email=form.cleaned_data["email"],
-        )
-        return render(request, "moderation/thanks.html", {"clinic": clinic, "kind": "report"})
-
-    return _public_form(
-        request,
-        form_class=ReportForm,
-        scope="report",
-        template="moderation/report_form.html",
-        context={"clinic": clinic},
-        on_valid=on_valid,
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def claim_listing(request, slug):
-    clinic = get_object_or_404(Clinic.objects.published(), slug=slug)
-
-    def on_valid(form):
-        data = form.cleaned_data
-        moderation.claim_request_submit(
-            clinic=clinic,
-            name=data["name"],
-            role=data["role"],
-            work_email=data["work_email"],
-            npi=data["npi"],
-        )
-        return render(request, "moderation/thanks.html", {"clinic": clinic, "kind": "claim"})
-
-    return _public_form(
-        request,
-        form_class=ClaimForm,
-        scope="claim",
-        template="moderation/claim_form.html",
-        context={"clinic": clinic},
-        on_valid=on_valid,
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def list_your_clinic(request):
-    def on_valid(form):
-        data = form.cleaned_data
-        clinic = moderation.clinic_propose(
-            clinic_fields={
-                "name": data["clinic_name"],
-                "website": data["website"],
-                "phone": data["phone"],
-                "npi": data["npi"],
-            },
-            location_fields={
-                name: data[name] for name in ["address_line1", "city", "state", "postal_code"]
-            },
-            requester={name: data[name] for name in ["name", "role", "work_email", "npi"]},
-        )
-        return render(request, "moderation/thanks.html", {"clinic": clinic, "kind": "new"})
-
-    return _public_form(
-        request,
-        form_class=ListClinicForm,
-        scope="list",
-        template="moderation/list_your_clinic.html",
-        context={},
-        on_valid=on_valid,
-    )
-
+from clinics.moderation import claims, diff, history, reports, workflow
+from clinics.moderation.errors import ModerationError
+from clinics.moderation.forms import ClaimDecisionForm, ReasonForm
+from clinics.moderation.queue import moderation_claim, moderation_release
 
 # --- moderator pages ------------------------------------------------------------------------
 
@@ -187,32 +68,32 @@ def review_clinic(request, pk):
         action = request.POST.get("action")
         try:
             if action == "claim":
-                if not moderation.moderation_claim(item=clinic, moderator=request.user):
+                if not moderation_claim(item=clinic, moderator=request.user):
                     messages.error(request, f"{clinic.review_claimed_by} is reviewing this.")
                 return redirect("moderation:clinic", pk=clinic.pk)
             if action == "release":
-                moderation.moderation_release(item=clinic, moderator=request.user)
+                moderation_release(item=clinic, moderator=request.user)
                 return redirect("moderation:clinic", pk=clinic.pk)
             if action == "approve":
-                published = moderation.clinic_approve(clinic=clinic, reviewer=request.user)
+                published = workflow.clinic_approve(clinic=clinic, reviewer=request.user)
                 messages.success(request, f"Approved: {published.name} is live.")
                 return redirect("moderation:queue")
             if action == "reject" and reason_form.is_valid():
-                moderation.clinic_reject(
+                workflow.clinic_reject(
                     clinic=clinic, reviewer=request.user, reason=reason_form.cleaned_data["reason"]
                 )
                 messages.success(request, "Rejected; the staff were emailed the reason.")
                 return redirect("moderation:queue")
             if action == "verify":
-                moderation.clinic_verify(clinic=clinic, moderator=request.user)
+                workflow.clinic_verify(clinic=clinic, moderator=request.user)
                 messages.success(request, f"{clinic.name} marked verified today.")
                 return redirect("moderation:clinic", pk=clinic.pk)
-        except moderation.ModerationError as error:
+        except ModerationError as error:
             messages.error(request, str(error))
             return redirect("moderation:clinic", pk=clinic.pk)
     context = {
         "clinic": clinic,
-        "diff": moderation.listing_diff(clinic) if clinic.status == Clinic.Status.PENDING else [],
+        "diff": diff.listing_diff(clinic) if clinic.status == Clinic.Status.PENDING else [],
         "reason_form": reason_form,
         "claimed_by_other": clinic.review_claimed_by_id
         and clinic.review_claimed_by_id != request.user.pk,
@@ -225,15 +106,15 @@ def review_clinic(request, pk):
 @require_http_methods(["GET", "POST"])
 def clinic_history(request, pk):
     clinic = access.get_moderation_clinic_or_404(request.user, pk=pk)
-    change_sets = moderation.listing_history(clinic)
+    change_sets = history.listing_history(clinic)
     if request.method == "POST":
         point = request.POST.get("point", "")
         change_set = next((c for c in change_sets if c["key"] == point), None)
         if change_set is None:
             raise Http404("No such version.")
         try:
-            moderation.clinic_revert(clinic=clinic, as_of=change_set["as_of"], user=request.user)
-        except moderation.ModerationError as error:
+            history.clinic_revert(clinic=clinic, as_of=change_set["as_of"], user=request.user)
+        except ModerationError as error:
             messages.error(request, str(error))
         else:
             messages.success(request, "The listing was reverted; the revert is in the history.")
@@ -251,16 +132,16 @@ def review_report(request, pk):
         action = request.POST.get("action")
         try:
             if action == "claim":
-                if not moderation.moderation_claim(item=report, moderator=request.user):
+                if not moderation_claim(item=report, moderator=request.user):
                     messages.error(request, f"{report.claimed_by} is working on this report.")
                 return redirect("moderation:report", pk=report.pk)
             if action == "resolve" and form.is_valid():
-                moderation.report_resolve(
+                reports.report_resolve(
                     report=report, moderator=request.user, note=form.cleaned_data["reason"]
                 )
                 messages.success(request, "Report resolved.")
                 return redirect("moderation:queue")
-        except moderation.ModerationError as error:
+        except ModerationError as error:
             messages.error(request, str(error))
             return redirect("moderation:report", pk=report.pk)
     status = 400 if form.is_bound else 200
@@ -282,22 +163,22 @@ def review_claim(request, pk):
     if request.method == "POST":
         try:
             if request.POST.get("action") == "claim":
-                if not moderation.moderation_claim(item=claim, moderator=request.user):
+                if not moderation_claim(item=claim, moderator=request.user):
                     messages.error(request, f"{claim.claimed_by} is working on this claim.")
                 return redirect("moderation:claim", pk=claim.pk)
             if form.is_valid():
                 if form.cleaned_data["decision"] == ClaimRequest.Status.APPROVED:
-                    moderation.claim_request_approve(
+                    claims.claim_request_approve(
                         claim=claim, moderator=request.user, base_url=_base_url(request)
                     )
                     messages.success(request, f"{claim.work_email} now manages the listing.")
                 else:
-                    moderation.claim_request_reject(
+                    claims.claim_request_reject(
                         claim=claim, moderator=request.user, reason=form.cleaned_data["reason"]
                     )
                     messages.success(request, "Claim rejected; the requester was emailed.")
                 return redirect("moderation:queue")
-        except moderation.ModerationError as error:
+        except ModerationError as error:
             messages.error(request, str(error))
             return redirect("moderation:claim", pk=claim.pk)
     status = 400 if form.is_bound else 200

@@ -13,7 +13,7 @@ from django.core import signing
 from clinics.models import ClaimRequest, Clinic, Location, Report
 from clinics.validators import validate_npi
 
-TIMESTAMP_SALT = "clinics.forms.started"
+TIMESTAMP_SALT = "clinics.forms.started"  # unchanged by the move: signed forms stay valid
 MIN_FILL_SECONDS = 3
 MAX_FORM_AGE_SECONDS = 2 * 24 * 3600
 

@@ -1,0 +1,66 @@
+"""Moderation (issues 4 and 5): working copies, review, history and revert, reports, claims,
+onboarding, notifications, stale listings, duplicates and merge; their forms, pages and URLs.
+
+The domain actions are keyword-only functions, each in one transaction; import them from here.
+"""
+
+from clinics.moderation.claims import (
+    claim_request_approve,
+    claim_request_reject,
+    claim_request_submit,
+)
+from clinics.moderation.copying import clinic_content_fields, location_content_fields
+from clinics.moderation.diff import listing_diff, listing_snapshot
+from clinics.moderation.duplicates import DuplicatePair, find_duplicates
+from clinics.moderation.errors import ModerationError
+from clinics.moderation.history import clinic_revert, listing_history
+from clinics.moderation.merge import MergeError, MergeResult, clinic_merge
+from clinics.moderation.notifications import moderator_emails, staff_emails
+from clinics.moderation.onboarding import moderator_add, password_setting_link, staff_add
+from clinics.moderation.queue import moderation_claim, moderation_release
+from clinics.moderation.reports import report_resolve, report_submit
+from clinics.moderation.stale import STALE_AFTER, flag_stale_listings, stale_listings
+from clinics.moderation.workflow import (
+    clinic_approve,
+    clinic_propose,
+    clinic_reject,
+    clinic_start_edit,
+    clinic_submit,
+    clinic_verify,
+)
+
+__all__ = [
+    "STALE_AFTER",
+    "DuplicatePair",
+    "MergeError",
+    "MergeResult",
+    "ModerationError",
+    "claim_request_approve",
+    "claim_request_reject",
+    "claim_request_submit",
+    "clinic_approve",
+    "clinic_content_fields",
+    "clinic_merge",
+    "clinic_propose",
+    "clinic_reject",
+    "clinic_revert",
+    "clinic_start_edit",
+    "clinic_submit",
+    "clinic_verify",
+    "find_duplicates",
+    "flag_stale_listings",
+    "listing_diff",
+    "listing_history",
+    "listing_snapshot",
+    "location_content_fields",
+    "moderation_claim",
+    "moderation_release",
+    "moderator_add",
+    "moderator_emails",
+    "password_setting_link",
+    "report_resolve",
+    "report_submit",
+    "staff_add",
+    "staff_emails",
+    "stale_listings",
+]

@@ -1,0 +1,63 @@
+"""Requests to manage a listing: submitted by its staff, approved or rejected by a moderator."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from clinics.models import ClaimRequest, StaffMembership
+from clinics.moderation.errors import ModerationError
+from clinics.moderation.notifications import send
+from clinics.moderation.onboarding import staff_add
+
+
+@transaction.atomic
+def claim_request_submit(*, clinic, name, role, work_email, npi=""):
+    return ClaimRequest.objects.create(
+        clinic=clinic, name=name, role=role, work_email=work_email.strip().lower(), npi=npi
+    )
+
+
+@transaction.atomic
+def claim_request_approve(*, claim, moderator, base_url=""):
+    """Make the requester staff of the clinic; returns the membership."""
+    if claim.status != ClaimRequest.Status.PENDING:
+        raise ModerationError("This claim was already decided.")
+    if claim.claimed_by_id and claim.claimed_by_id != moderator.pk:
+        raise ModerationError(f"{claim.claimed_by} is working on this claim.")
+    has_owner = claim.clinic.staff_memberships.filter(role=StaffMembership.Role.OWNER).exists()
+    role = StaffMembership.Role.EDITOR if has_owner else StaffMembership.Role.OWNER
+    membership, link = staff_add(
+        email=claim.work_email, clinic=claim.clinic, role=role, base_url=base_url
+    )
+    claim.status = ClaimRequest.Status.APPROVED
+    claim.decided_at = timezone.now()
+    claim.decided_by = moderator
+    claim.claimed_by = None
+    claim.save()
+    body = f"A moderator approved your request to manage {claim.clinic.name}."
+    if link:
+        body += f"\n\nSet your password here to sign in:\n{link}"
+    else:
+        body += "\n\nSign in with your existing account."
+    send(to=[claim.work_email], subject=f"You now manage {claim.clinic.name}", body=body)
+    return membership
+
+
+@transaction.atomic
+def claim_request_reject(*, claim, moderator, reason):
+    reason = (reason or "").strip()
+    if not reason:
+        raise ModerationError("Give a reason for the rejection.")
+    if claim.status != ClaimRequest.Status.PENDING:
+        raise ModerationError("This claim was already decided.")
+    claim.status = ClaimRequest.Status.REJECTED
+    claim.decided_at = timezone.now()
+    claim.decided_by = moderator
+    claim.decision_note = reason
+    claim.claimed_by = None
+    claim.save()
+    send(
+        to=[claim.work_email],
+        subject=f"Your request to manage {claim.clinic.name}",
+        body=f"A moderator could not approve your request.\n\nReason: {reason}",
+    )
+    return claim

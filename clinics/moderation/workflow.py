@@ -1,0 +1,167 @@
+"""How a change reaches the public (issue 4): edit, submit, approve, reject, verify.
+
+Every action is keyword-only and runs in one transaction. Staff never write to a published
+listing. The first edit creates a *working copy* (a Clinic row with `draft_of` pointing at
+the published one, status draft, its own slug), copied with its locations, offerings,
+insurance, hours and clinicians. Staff edit the copy and submit it (pending).
+`clinic_approve` writes the copy's content onto the published listing, keeping the published
+locations' ids (matched through `Location.draft_of`), and deletes the copy. A new listing has
+no copy: it is pending itself and approval publishes it.
+"""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from clinics.models import Clinic, Location
+from clinics.moderation.claims import claim_request_submit
+from clinics.moderation.copying import copy_listing, noted
+from clinics.moderation.errors import ModerationError
+from clinics.moderation.notifications import notify_moderators, notify_staff
+from clinics.moderation.queue import check_claim
+
+
+def _working_copy_slug(clinic):
+    base = f"{clinic.slug[:180]}--draft"
+    n = 1
+    while Clinic.objects.filter(slug=f"{base}-{n}").exists():
+        n += 1
+    return f"{base}-{n}"
+
+
+@transaction.atomic
+def clinic_start_edit(*, clinic, user):
+    """The working copy staff edit instead of the published listing (created on first edit)."""
+    if clinic.draft_of_id:
+        return clinic
+    if clinic.status != Clinic.Status.PUBLISHED:
+        return clinic  # a new or archived listing is edited in place
+    # Lock the published row so two first edits at once make one copy, not an error.
+    clinic = Clinic.objects.select_for_update().get(pk=clinic.pk)
+    existing = Clinic.objects.filter(draft_of=clinic).first()
+    if existing:
+        return existing
+    copy = Clinic(draft_of=clinic, slug=_working_copy_slug(clinic), status=Clinic.Status.DRAFT)
+    copy_listing(
+        source=clinic,
+        target=copy,
+        user=user,
+        reason="Working copy started",
+        match_location=lambda src: None,
+    )
+    return copy
+
+
+@transaction.atomic
+def clinic_submit(*, clinic, user):
+    """Staff ask a moderator to publish their changes (or their new listing)."""
+    if clinic.status == Clinic.Status.PENDING:
+        return clinic
+    if clinic.status not in (Clinic.Status.DRAFT, Clinic.Status.REJECTED):
+        raise ModerationError("Only a draft or a rejected listing can be submitted for review.")
+    clinic.status = Clinic.Status.PENDING
+    noted(clinic, user, "Submitted for review").save()
+    notify_moderators(clinic=clinic)
+    return clinic
+
+
+def _unique_slug(name):
+    base = slugify(name)[:180] or "clinic"
+    slug, n = base, 1
+    while Clinic.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+@transaction.atomic
+def clinic_propose(*, clinic_fields, location_fields, requester):
+    """A new listing from the public "list your clinic" form: pending, with one location.
+
+    The sender's details become a claim request, so approving it gives them access.
+    """
+    clinic = Clinic(
+        **clinic_fields, slug=_unique_slug(clinic_fields["name"]), status=Clinic.Status.PENDING
+    )
+    noted(clinic, None, "Proposed through the list-your-clinic form").save()
+    location = Location(clinic=clinic, **location_fields)
+    noted(location, None, "Proposed through the list-your-clinic form").save()
+    claim_request_submit(clinic=clinic, **requester)
+    notify_moderators(clinic=clinic)
+    return clinic
+
+
+@transaction.atomic
+def clinic_approve(*, clinic, reviewer):
+    """Publish a pending listing or a pending working copy; returns the published clinic."""
+    clinic = Clinic.objects.select_for_update().get(pk=clinic.pk)
+    if clinic.status != Clinic.Status.PENDING:
+        raise ModerationError("Only a listing waiting for review can be approved.")
+    check_claim(clinic, reviewer)
+    if clinic.draft_of_id:
+        published = Clinic.objects.select_for_update().get(pk=clinic.draft_of_id)
+        published_ids = set(published.locations.values_list("pk", flat=True))
+        published.review_note = ""
+        published.review_claimed_by = None
+        published.review_claimed_at = None
+        copy_listing(
+            source=clinic,
+            target=published,
+            user=reviewer,
+            reason=f"Approved changes (reviewed by {reviewer})",
+            match_location=lambda src: (
+                src.draft_of_id if src.draft_of_id in published_ids else None
+            ),
+        )
+        # Location.draft_of on the copy pointed at published rows; the copy goes now.
+        noted(clinic, reviewer, "Working copy approved and removed").delete()
+    else:
+        published = clinic
+        published.status = Clinic.Status.PUBLISHED
+        published.review_note = ""
+        published.review_claimed_by = None
+        published.review_claimed_at = None
+        noted(published, reviewer, f"Approved by {reviewer}").save()
+    notify_staff(
+        clinic=published,
+        subject=f"Your changes to {published.name} are live",
+        body=f"A moderator approved the changes to {published.name}. Patients now see them.",
+    )
+    return published
+
+
+@transaction.atomic
+def clinic_reject(*, clinic, reviewer, reason):
+    """Send a pending listing back to its staff with the moderator's reason."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ModerationError("Give the staff a reason for the rejection.")
+    clinic = Clinic.objects.select_for_update().get(pk=clinic.pk)
+    if clinic.status != Clinic.Status.PENDING:
+        raise ModerationError("Only a listing waiting for review can be rejected.")
+    check_claim(clinic, reviewer)
+    clinic.status = Clinic.Status.REJECTED
+    clinic.review_note = reason
+    clinic.review_claimed_by = None
+    clinic.review_claimed_at = None
+    noted(clinic, reviewer, f"Rejected by {reviewer}").save()
+    name = clinic.draft_of.name if clinic.draft_of_id else clinic.name
+    notify_staff(
+        clinic=clinic,
+        subject=f"Your changes to {name} were not approved",
+        body=(
+            f"A moderator did not approve the changes to {name}.\n\nReason: {reason}\n\n"
+            "Patients still see the last approved version. You can correct the listing in "
+            "the staff admin and submit it again."
+        ),
+    )
+    return clinic
+
+
+@transaction.atomic
+def clinic_verify(*, clinic, moderator):
+    """A moderator confirmed the listing: patients see "verified on ..." again."""
+    clinic.verified_at = timezone.localdate()
+    clinic.flagged_stale_at = None
+    noted(clinic, moderator, "Verified").save()
+    return clinic
