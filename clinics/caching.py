@@ -16,6 +16,10 @@ import uuid
 from django.core.cache import cache
 
 VERSION_KEY = "listings:version"
+# Part of every key whose value is a pickled object of ours. Bump it in the change that moves
+# or reshapes a pickled class: entries written by the old code are then never read, instead
+# of failing to unpickle (2: search.facets.Facet, formerly clinics.filters.Facet; issue 13).
+PICKLE_FORMAT = 2
 FACETS_TIMEOUT = 3600
 # Parameters that choose the page or its order; facet counts don't depend on them.
 NOT_FACET_INPUTS = {"page", "page_size", "sort"}
@@ -63,7 +67,7 @@ def facets_key(data):
         (name, sorted(data.getlist(name))) for name in data if name not in NOT_FACET_INPUTS
     )
     digest = hashlib.sha256(repr(inputs).encode()).hexdigest()
-    return f"facets:{listings_version()}:{digest}"
+    return f"facets:v{PICKLE_FORMAT}:{listings_version()}:{digest}"
 
 
 def cached_facets(search, data):

@@ -1,12 +1,14 @@
 from django.urls import path
 
-from clinics import api, views
+from clinics import views
+from clinics.search import api
+from clinics.search import views as search
 
 app_name = "clinics"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("search/", views.search, name="search"),
+    path("search/", search.search, name="search"),
     path("clinics/<slug:slug>/", views.clinic_detail, name="detail"),
     path("guides/", views.guide_index, name="guides"),
     path("guides/routes/<slug:slug>/", views.route_guide, name="route-guide"),

@@ -104,6 +104,28 @@ def test_description_covers_the_contract(client):
     assert service["properties"]["phones"]["items"] == {"$ref": "#/components/schemas/hsds_phone"}
 
 
+def test_search_parameters_are_generated_from_the_filterset():
+    """A filter added to the search shows up in the description, typed and described."""
+    from clinics.opendata.openapi.search import search_parameters
+    from clinics.search import LocationFilter
+    from clinics.search.fields import NumberFilter, YesFilter
+
+    class WiderSearch(LocationFilter):
+        step_free = YesFilter(method="filter_nothing", help_text="`true`: step-free entrance.")
+        min_rating = NumberFilter(
+            method="filter_nothing", min_value=1, max_value=5, help_text="Stars, 1 to 5."
+        )
+
+    parameters = {parameter["name"]: parameter for parameter in search_parameters(WiderSearch)}
+    assert set(parameters) == {p["name"] for p in search_parameters()} | {"step_free", "min_rating"}
+    assert parameters["step_free"]["schema"] == {"type": "string", "enum": ["true"]}
+    assert parameters["step_free"]["description"] == "`true`: step-free entrance."
+    assert parameters["min_rating"]["schema"] == {"type": "number", "minimum": 1, "maximum": 5}
+    assert parameters["route"]["schema"]["type"] == "array"
+    assert parameters["language"]["schema"]["items"]["pattern"] == "^[a-z]{2}$"
+    assert parameters["page_size"]["schema"]["maximum"] == 100
+
+
 @pytest.mark.django_db
 def test_docs_page_renders_every_operation_without_scripts(client):
     response = client.get("/api/")

@@ -15,7 +15,6 @@ from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from clinics.filters import LocationFilter
 from clinics.models import (
     Condition,
     Language,
@@ -25,6 +24,7 @@ from clinics.models import (
     TreatmentRoute,
     refresh_masks,
 )
+from clinics.search import LocationFilter
 from tests.factories import (
     LocationFactory,
     OfferingFactory,

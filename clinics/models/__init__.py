@@ -11,6 +11,7 @@ from clinics.models.clinic import (
     Clinician,
     ClinicQuerySet,
     is_moderator,
+    psychotherapy_q,
     published_q,
 )
 from clinics.models.details import clinic_prefetches, location_prefetches, locations_prefetch
@@ -85,6 +86,7 @@ __all__ = [
     "location_prefetches",
     "locations_prefetch",
     "price_label",
+    "psychotherapy_q",
     "published_q",
     "refresh_masks",
     "refresh_masks_of_location",

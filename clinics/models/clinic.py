@@ -6,6 +6,7 @@ A Clinic has one or more Locations (clinics.models.location). What the public se
 """
 
 import functools
+import operator
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator
@@ -32,6 +33,13 @@ def published_q(path=""):
     new listings waiting for review never are (issue 4).
     """
     return Q(**{f"{path}status": Clinic.Status.PUBLISHED})
+
+
+def psychotherapy_q(path=""):
+    """Offers psychotherapy (Clinic.PSYCHOTHERAPY_FIELDS), for the clinic at `path`."""
+    return functools.reduce(
+        operator.or_, (Q(**{f"{path}{name}": True}) for name in Clinic.PSYCHOTHERAPY_FIELDS)
+    )
 
 
 class ClinicQuerySet(models.QuerySet):
@@ -208,6 +216,10 @@ class Clinic(models.Model):
     history = HistoricalRecords(m2m_fields=[memberships])
     objects = ClinicQuerySet.as_manager()
 
+    # Psychotherapy integration (DOMAIN.md) is any of these three kinds. The search filter,
+    # the API, the pages and the import's `psychotherapy` column all read this one rule.
+    PSYCHOTHERAPY_FIELDS = ("offers_kap", "works_with_own_therapist", "offers_integration")
+
     class Meta:
         ordering = ["name", "id"]
         indexes = [models.Index(fields=["status", "name"])]
@@ -242,7 +254,7 @@ class Clinic(models.Model):
 
     @property
     def offers_psychotherapy(self):
-        return self.offers_kap or self.works_with_own_therapist or self.offers_integration
+        return any(getattr(self, name) for name in self.PSYCHOTHERAPY_FIELDS)
 
     @property
     def offers_remote_care(self):

@@ -1,15 +1,15 @@
-"""The JSON API (../shared/spec/api.md): the same search as /search/, and one clinic.
+"""The JSON API (docs/api.md): the same search as /search/, and one clinic.
 
 Read-only and public: only published listings, GET parameters in, JSON out. Errors answer
 `{"errors": {"<parameter>": ["<message>"]}}`.
 """
 
-from django.db.models import Prefetch
 from django.http import JsonResponse
 from django.views.decorators.http import require_GET
 
-from clinics.filters import LocationFilter, page_url
-from clinics.models import Clinic, Location, location_prefetches
+from clinics.models import Clinic, clinic_prefetches
+from clinics.search.filters import LocationFilter
+from clinics.search.paging import page_url
 
 
 def origin_json(place):
@@ -46,7 +46,7 @@ def address_json(location):
 
 
 def location_json(location):
-    """One search result; expects LocationQuerySet.with_summary()."""
+    """One search result; expects clinics.models.with_summary() and attach_summaries()."""
     clinic = location.clinic
     summary = location.summary
     distance = getattr(location, "distance", None)
@@ -93,26 +93,16 @@ def location_list(request):
         )
     return JsonResponse(
         {
-            "count": page.count,
+            "count": page.paginator.count,
             "page": page.number,
-            "page_size": page.size,
-            "next": page_url(request, page.number + 1) if page.has_next else None,
-            "previous": page_url(request, page.number - 1) if page.has_previous else None,
+            "page_size": page.paginator.per_page,
+            "next": page_url(request, page.next_page_number()) if page.has_next() else None,
+            "previous": (
+                page_url(request, page.previous_page_number()) if page.has_previous() else None
+            ),
             "origin": origin_json(search.place),
-            "results": [location_json(location) for location in page.rows],
+            "results": [location_json(location) for location in page.object_list],
         }
-    )
-
-
-def published_clinic_with_details():
-    """Published clinics with everything the detail page and the API show, prefetched."""
-    return Clinic.objects.published().prefetch_related(
-        Prefetch(
-            "locations",
-            queryset=Location.objects.order_by("id").prefetch_related(*location_prefetches()),
-        ),
-        "clinicians",
-        "memberships",
     )
 
 
@@ -212,7 +202,9 @@ def clinic_json(clinic):
 
 @require_GET
 def clinic_detail(request, slug):
-    clinic = published_clinic_with_details().filter(slug=slug).first()
+    clinic = (
+        Clinic.objects.published().prefetch_related(*clinic_prefetches()).filter(slug=slug).first()
+    )
     if clinic is None:
         return JsonResponse(
             {"errors": {"slug": ["No published clinic has this address."]}}, status=404

@@ -1,15 +1,12 @@
 """The public search: one FilterSet behind both /search/ and /api/v1/locations/.
 
-The parameters, their meaning and their errors are a contract (../shared/spec/api.md).
+The parameters, their meaning and their errors are a contract (docs/api.md); the OpenAPI
+description of the search is generated from this FilterSet (clinics/opendata/openapi/).
 Different parameters combine with AND; the values of a repeated parameter combine with OR.
 Routes and payers are bits tested on the location row (Location.route_mask, payer_mask);
 every other filter is a subquery on the location's id, so no filter multiplies rows and no
-DISTINCT is needed; distance is strategy S1 of ../shared/notes/geo-search.md.
+DISTINCT is needed; distance is strategy S1 of docs/geo-search.md.
 """
-
-import copy
-import math
-from dataclasses import dataclass
 
 import django_filters
 from django import forms
@@ -27,7 +24,7 @@ from django.db.models import (
 )
 from django.db.models.lookups import GreaterThan
 
-from clinics import caching, geo
+from clinics import geo
 from clinics.models import (
     Condition,
     Language,
@@ -37,8 +34,12 @@ from clinics.models import (
     PaymentOption,
     TreatmentRoute,
     attach_summaries,
+    psychotherapy_q,
     with_summary,
 )
+from clinics.search.facets import count_facets
+from clinics.search.fields import CharFilter, ChoiceFilter, NumberFilter, SlugFilter, YesFilter
+from clinics.search.paging import result_page
 
 DEFAULT_RADIUS_MILES = 25
 MAX_RADIUS_MILES = 500
@@ -60,99 +61,14 @@ RESULT_FIELDS = [
 ]  # fmt: skip
 
 
-class SlugChoiceField(forms.ModelMultipleChoiceField):
-    """Reference data chosen by slug, with a message that names the unknown value.
-
-    Values that could never be a slug are refused before they reach the database:
-    PostgreSQL rejects NUL characters in a query, which would otherwise be a 500.
-    """
-
-    def __init__(self, *, noun, **kwargs):
-        self.noun = noun
-        super().__init__(**kwargs)
-
-    def clean(self, value):
-        for item in value or ():
-            if not isinstance(item, str) or "\x00" in item or len(item) > 60:
-                raise forms.ValidationError(self._unknown(item), code="invalid_choice")
-        if not value:
-            # A list, not a QuerySet: an empty list counts as "not given" in django-filter.
-            return []
-        if not isinstance(value, list | tuple):
-            raise forms.ValidationError(self.error_messages["invalid_list"], code="invalid_list")
-        options = caching.reference_options(self.queryset.model, self.to_field_name)
-        for item in value:
-            if item not in options:
-                raise forms.ValidationError(self._unknown(item), code="invalid_choice")
-        return [options[item] for item in dict.fromkeys(value)]
-
-    def _unknown(self, value):
-        known = ", ".join(str(getattr(obj, self.to_field_name)) for obj in self.queryset)
-        shown = str(value).replace("\x00", "")[:60]
-        return f'"{shown}" is not a known {self.noun}. Use one of: {known}.'
-
-
 def with_any_bit(queryset, mask_field, options):
     """Rows whose mask has the bit of any of `options` (routes or payers; models.MaskBit).
 
     A test on the location row itself instead of a probe of the offerings or acceptances of
-    every location in the box: ../shared/notes/geo-search.md, section 7.
+    every location in the box: docs/geo-search.md, section 7.
     """
     wanted = sum(1 << option.bit for option in options)
     return queryset.filter(GreaterThan(F(mask_field).bitand(wanted), 0))
-
-
-class CopiedShallowly:
-    """A filter that every search copies cheaply.
-
-    django-filter deep-copies each declared filter for every FilterSet, which was a tenth of a
-    search's Python time (bench/run.py). These filters hold only settings that never change
-    once declared, so a shallow copy will do; only `method` must be bound to the copy, because
-    django-filter looks the method up on the filter's own `parent` (the FilterSet).
-    """
-
-    def __deepcopy__(self, memo):
-        clone = copy.copy(self)
-        if self.method is not None:
-            clone.method = self.method
-        return clone
-
-
-class CharFilter(CopiedShallowly, django_filters.CharFilter):
-    pass
-
-
-class NumberFilter(CopiedShallowly, django_filters.NumberFilter):
-    pass
-
-
-class ChoiceFilter(CopiedShallowly, django_filters.ChoiceFilter):
-    pass
-
-
-class SlugFilter(CopiedShallowly, django_filters.ModelMultipleChoiceFilter):
-    field_class = SlugChoiceField
-
-    def __init__(self, *, reference, **kwargs):
-        # A callable rather than a QuerySet: every search copies its filters, and deep-copying
-        # QuerySets cost more than the rest of the copy together (bench/run.py).
-        super().__init__(queryset=lambda request: reference._default_manager.all(), **kwargs)
-
-
-class YesField(forms.Field):
-    """A flag that is either asked for (`true`) or left out; `false` means "don't filter"."""
-
-    def to_python(self, value):
-        text = (value or "").strip().lower()
-        if text in ("", "false", "0", "off", "no"):
-            return None
-        if text in ("true", "1", "on", "yes"):
-            return True
-        raise forms.ValidationError('Use "true", or leave this out.', code="invalid")
-
-
-class YesFilter(CopiedShallowly, django_filters.Filter):
-    field_class = YesField
 
 
 class SearchForm(forms.Form):
@@ -161,6 +77,7 @@ class SearchForm(forms.Form):
     page = forms.IntegerField(
         min_value=1,
         required=False,
+        help_text="1-based page number; default 1.",
         error_messages={
             "invalid": "The page must be a whole number, 1 or more.",
             "min_value": "The page must be a whole number, 1 or more.",
@@ -170,6 +87,7 @@ class SearchForm(forms.Form):
         min_value=1,
         max_value=MAX_PAGE_SIZE,
         required=False,
+        help_text=f"Results per page, 1 to {MAX_PAGE_SIZE}; default {DEFAULT_PAGE_SIZE}.",
         error_messages=dict.fromkeys(
             ("invalid", "min_value", "max_value"),
             f"The page size must be a whole number from 1 to {MAX_PAGE_SIZE}.",
@@ -216,6 +134,8 @@ class LocationFilter(django_filters.FilterSet):
     near = CharFilter(
         method="filter_nothing",
         max_length=200,
+        help_text="The search origin: a 5-digit ZIP or ZIP+4, `City, ST`, a street address, or "
+        "`lat,lng` in decimal degrees.",
         error_messages={
             "max_length": "Enter at most 200 characters: a ZIP code, a city or an address."
         },
@@ -224,6 +144,8 @@ class LocationFilter(django_filters.FilterSet):
         method="filter_nothing",
         min_value=1,
         max_value=MAX_RADIUS_MILES,
+        help_text=f"Miles from the origin, 1 to {MAX_RADIUS_MILES}; default "
+        f"{DEFAULT_RADIUS_MILES}. Only with `near`.",
         error_messages={
             "invalid": f"The radius must be a number of miles from 1 to {MAX_RADIUS_MILES}.",
             "min_value": f"The radius must be a number of miles from 1 to {MAX_RADIUS_MILES}.",
@@ -235,44 +157,62 @@ class LocationFilter(django_filters.FilterSet):
         to_field_name="slug",
         noun="treatment route",
         method="filter_route",
+        help_text="Offers any of these routes (iv, im, lozenge, esketamine, ...).",
     )
     condition = SlugFilter(
         reference=Condition,
         to_field_name="slug",
         noun="condition",
         method="filter_condition",
+        help_text="Treats any of these conditions (slugs).",
     )
     insurance = SlugFilter(
-        reference=Payer, to_field_name="slug", noun="payer", method="filter_insurance"
+        reference=Payer,
+        to_field_name="slug",
+        noun="payer",
+        method="filter_insurance",
+        help_text="In network with any of these payers (slugs).",
     )
     payment = SlugFilter(
         reference=PaymentOption,
         to_field_name="slug",
         noun="payment option",
         method="filter_payment",
+        help_text="Offers any of these: self-pay, superbill, financing, sliding-scale.",
     )
     language = SlugFilter(
         reference=Language,
         to_field_name="code",
         noun="language code (ISO 639-1)",
         method="filter_language",
+        help_text="Staff speak any of these (ISO 639-1 codes).",
     )
     max_price = NumberFilter(
         method="filter_max_price",
         min_value=0,
         max_value=MAX_PRICE_USD,
+        help_text="US dollars: the lowest price per session (of the chosen routes) is at most "
+        "this.",
         error_messages={
             "invalid": "The maximum price must be a number of US dollars, 0 or more.",
             "min_value": "The maximum price must be a number of US dollars, 0 or more.",
             "max_value": f"The maximum price must be at most {MAX_PRICE_USD:,} US dollars.",
         },
     )
-    psychotherapy = YesFilter(method="filter_psychotherapy")
-    telehealth = YesFilter(method="filter_telehealth")
-    accepting = YesFilter(method="filter_accepting")
+    psychotherapy = YesFilter(
+        method="filter_psychotherapy",
+        help_text="`true`: offers ketamine-assisted psychotherapy in house, works with the "
+        "patient's own therapist, or offers integration sessions.",
+    )
+    telehealth = YesFilter(
+        method="filter_telehealth",
+        help_text="`true`: offers telehealth consultations or at-home programmes.",
+    )
+    accepting = YesFilter(method="filter_accepting", help_text="`true`: accepting new patients.")
     q = CharFilter(
         method="filter_words",
         max_length=200,
+        help_text="Words in the clinic's or location's name.",
         error_messages={"max_length": "Enter at most 200 characters of a clinic's name."},
     )
     sort = ChoiceFilter(
@@ -284,22 +224,19 @@ class LocationFilter(django_filters.FilterSet):
             ("verified", "Recently verified"),
         ],
         empty_label=None,
+        help_text="Order: distance (default with `near`), price, name (default without), verified.",
         error_messages={
             "invalid_choice": 'Sort by "distance", "price", "name" or "verified".',
         },
     )
 
-    # Which conditions make each parameter; used for the filters and for the facet counts.
-    # Psychotherapy is any of the three kinds DOMAIN.md lists as psychotherapy integration,
-    # as in Clinic.offers_psychotherapy: KAP in house, the patient's own therapist, or
-    # integration sessions.
-    psychotherapy_q = (
-        Q(clinic__offers_kap=True)
-        | Q(clinic__works_with_own_therapist=True)
-        | Q(clinic__offers_integration=True)
-    )
-    telehealth_q = Q(clinic__offers_telehealth=True) | Q(clinic__offers_at_home=True)
-    accepting_q = Q(clinic__accepting_new_patients=True)
+    # Which conditions make each flag; used for the filters and for the facet counts.
+    # Psychotherapy is the rule of Clinic.offers_psychotherapy (clinics/models/clinic.py).
+    flag_conditions = {
+        "psychotherapy": psychotherapy_q("clinic__"),
+        "telehealth": Q(clinic__offers_telehealth=True) | Q(clinic__offers_at_home=True),
+        "accepting": Q(clinic__accepting_new_patients=True),
+    }
 
     class Meta:
         model = Location
@@ -381,13 +318,13 @@ class LocationFilter(django_filters.FilterSet):
         return queryset.filter(Exists(offerings))
 
     def filter_psychotherapy(self, queryset, name, value):
-        return queryset.filter(self.psychotherapy_q) if value else queryset
+        return queryset.filter(self.flag_conditions["psychotherapy"]) if value else queryset
 
     def filter_telehealth(self, queryset, name, value):
-        return queryset.filter(self.telehealth_q) if value else queryset
+        return queryset.filter(self.flag_conditions["telehealth"]) if value else queryset
 
     def filter_accepting(self, queryset, name, value):
-        return queryset.filter(self.accepting_q) if value else queryset
+        return queryset.filter(self.flag_conditions["accepting"]) if value else queryset
 
     def filter_words(self, queryset, name, value):
         for word in value.split():
@@ -451,10 +388,10 @@ class LocationFilter(django_filters.FilterSet):
     # One page of results with its total and summaries, in one query ---------------------
 
     def page(self):
-        """The requested page, or None when the page lies past the end of the results."""
+        """The requested page (Django's Page), or None past the end of the results."""
         number = self.form.cleaned_data.get("page") or 1
         size = self.form.cleaned_data.get("page_size") or DEFAULT_PAGE_SIZE
-        # count(*) OVER () gives the total with the rows (geo-search notes, section 5).
+        # count(*) OVER () gives the total with the rows (docs/geo-search.md, section 5).
         start = (number - 1) * size
         if start > MAX_OFFSET:
             return None  # past the end of any directory; SQL can't take such an offset
@@ -465,137 +402,12 @@ class LocationFilter(django_filters.FilterSet):
         )
         if not rows and number > 1:
             return None
-        total = rows[0].total if rows else 0
         attach_summaries(rows)
-        return ResultPage(rows=rows, count=total, number=number, size=size)
+        total = rows[0].total if rows else 0
+        return result_page(rows, number=number, size=size, total=total)
 
     # Facet counts ----------------------------------------------------------------------
 
     def facets(self):
-        """For every option of every filter: how many results choosing it would give.
-
-        The count for an option of a repeatable parameter ignores that parameter's current
-        values (choosing another route widens the search) and keeps all the others: one
-        aggregate query per parameter, never one per option.
-        """
-        groups = {
-            "route": (TreatmentRoute.objects.all(), "offerings__location"),
-            "condition": (Condition.objects.all(), "locations"),
-            "insurance": (Payer.objects.all(), "acceptances__location"),
-            "payment": (PaymentOption.objects.all(), "locations"),
-            "language": (Language.objects.all(), "locations"),
-        }
-        facets = {}
-        for name, (options, path) in groups.items():
-            matching = self.filter_queryset(self.queryset.all(), skip={name}).order_by()
-            chosen = {str(v) for v in self.form.data.getlist(name)} if self.form.data else set()
-            key = "code" if name == "language" else "slug"
-            counted = options.annotate(
-                matches=Count(
-                    path, filter=Q(**{f"{path}__in": matching.values("id")}), distinct=True
-                )
-            )
-            facets[name] = [
-                Facet(
-                    value=getattr(option, key),
-                    label=option.name,
-                    count=option.matches,
-                    chosen=getattr(option, key) in chosen,
-                )
-                for option in counted
-                # Languages are the whole ISO 639-1 list: show only those spoken somewhere.
-                if name != "language" or option.matches or getattr(option, key) in chosen
-            ]
-        flags = {
-            "psychotherapy": self.psychotherapy_q,
-            "telehealth": self.telehealth_q,
-            "accepting": self.accepting_q,
-        }
-        # The flags combine with AND, so one query counts them all: each flag's count keeps
-        # the other flags that are chosen.
-        chosen_flags = {name for name in flags if self.form.cleaned_data.get(name)}
-        matching = self.filter_queryset(self.queryset.all(), skip=set(flags)).order_by()
-        counts = matching.aggregate(
-            **{
-                name: Count(
-                    "id",
-                    filter=Q(condition, *(flags[other] for other in chosen_flags - {name})),
-                )
-                for name, condition in flags.items()
-            }
-        )
-        for name in flags:
-            facets[name] = Facet(
-                value="true",
-                label=name,
-                count=counts[name],
-                chosen=bool(self.form.cleaned_data.get(name)),
-            )
-        return facets
-
-
-def page_url(request, number):
-    """The current URL, relative, with another page number: shareable and stable."""
-    query = request.GET.copy()
-    query["page"] = str(number)
-    return f"{request.path}?{query.urlencode()}"
-
-
-@dataclass(frozen=True)
-class Facet:
-    """One option of a filter, with how many results choosing it gives (None: not counted)."""
-
-    value: str
-    label: str
-    count: int | None
-    chosen: bool
-
-
-def unfaceted_options(data):
-    """The filters' options without counts, for a form whose input did not validate."""
-    groups = {
-        "route": TreatmentRoute.objects.all(),
-        "condition": Condition.objects.all(),
-        "insurance": Payer.objects.all(),
-        "payment": PaymentOption.objects.all(),
-        "language": Language.objects.all(),
-    }
-    options = {}
-    for name, queryset in groups.items():
-        chosen = set(data.getlist(name))
-        key = "code" if name == "language" else "slug"
-        options[name] = [
-            Facet(getattr(obj, key), obj.name, None, getattr(obj, key) in chosen)
-            for obj in queryset
-        ]
-    for name in ("psychotherapy", "telehealth", "accepting"):
-        options[name] = Facet("true", name, None, data.get(name, "").lower() == "true")
-    return options
-
-
-@dataclass
-class ResultPage:
-    rows: list
-    count: int
-    number: int
-    size: int
-
-    @property
-    def num_pages(self):
-        return max(1, math.ceil(self.count / self.size))
-
-    @property
-    def has_next(self):
-        return self.number < self.num_pages
-
-    @property
-    def has_previous(self):
-        return self.number > 1
-
-    @property
-    def start_index(self):
-        return (self.number - 1) * self.size + 1 if self.rows else 0
-
-    @property
-    def end_index(self):
-        return (self.number - 1) * self.size + len(self.rows)
+        """For every option of every filter: how many results choosing it would give."""
+        return count_facets(self)
