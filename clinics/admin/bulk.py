@@ -23,11 +23,10 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
+from clinics import access
 from clinics.importing import export_clinics, import_clinics
 from clinics.models import Clinic
 from clinics.moderation import MergeError, clinic_merge, find_duplicates
-
-MODERATE = "clinics.moderate_clinic"
 
 
 class ClinicImportForm(forms.Form):
@@ -46,11 +45,8 @@ class ClinicImportForm(forms.Form):
 
 
 class ClinicBulkAdminMixin:
-    def _is_moderator(self, request):
-        return request.user.is_active and request.user.has_perm(MODERATE)
-
     def _require_moderator(self, request):
-        if not self._is_moderator(request):
+        if not access.is_moderator(request.user):
             raise PermissionDenied
 
     def get_urls(self):
@@ -65,7 +61,7 @@ class ClinicBulkAdminMixin:
 
     def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
         actions = super().get_actions(request, action_location=action_location)
-        if action_location == ActionLocation.CHANGE_LIST and self._is_moderator(request):
+        if action_location == ActionLocation.CHANGE_LIST and access.is_moderator(request.user):
             for name in ("export_as_csv", "merge_two_selected"):
                 actions[name] = self.get_action(name)
         return actions

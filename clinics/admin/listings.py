@@ -1,162 +1,23 @@
-"""The Django admin: where moderators and site administrators keep the directory."""
+"""Admins of the listings: clinics with their locations and clinicians, locations with offerings."""
 
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
 from django.db.models import Count
-from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
-from simple_history.admin import SimpleHistoryAdmin
 
 from clinics import access, moderation
-from clinics.admin_bulk import ClinicBulkAdminMixin
+from clinics.admin.bulk import ClinicBulkAdminMixin
+from clinics.admin.scoping import ClinicScopedAdminMixin, ReadOnlyHistoryAdmin
 from clinics.models import (
-    ClaimRequest,
     Clinic,
     Clinician,
-    Condition,
-    Language,
     Location,
     Offering,
     OpeningHours,
-    Payer,
     PayerAcceptance,
-    PaymentOption,
-    ProfessionalBody,
-    Report,
     StaffMembership,
-    TreatmentRoute,
 )
-
-
-class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
-    """History pages show past versions; nobody saves through them (issue 12).
-
-    django-simple-history's history form saves a POST for anyone who may view the history,
-    which let clinic staff change a published listing without moderation. Reverting belongs
-    to /moderation/, which restores the whole listing and records who did it.
-    """
-
-    def revert_disabled(self, request, obj=None):
-        return True
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        if request.method not in ("GET", "HEAD"):
-            return HttpResponseNotAllowed(["GET", "HEAD"])
-        return super().history_form_view(request, object_id, version_id, extra_context)
-
-
-class ClinicScopedAdminMixin:
-    """Scopes an admin to the clinics the signed-in user keeps (issue 4).
-
-    Moderators and superusers see everything. Clinic staff see only their own clinics and
-    what is under them (the changelist, the change pages, foreign-key and autocomplete
-    choices), and change only what the public cannot see yet; the rules are in
-    clinics/access.py. A URL or a POST carrying another clinic's id finds nothing.
-    """
-
-    clinic_lookup = "clinic"  # the path from this model to its Clinic; "" for Clinic itself
-
-    def _clinic_of(self, obj):
-        return getattr(obj, self.clinic_lookup) if self.clinic_lookup else obj
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if access.is_moderator(request.user):
-            return queryset
-        lookup = f"{self.clinic_lookup}__in" if self.clinic_lookup else "pk__in"
-        return queryset.filter(**{lookup: access.clinics_managed_by(request.user).values("pk")})
-
-    def _may_edit(self, request, obj):
-        if obj is None or access.is_moderator(request.user):
-            return True
-        return access.can_edit_clinic(request.user, self._clinic_of(obj))
-
-    def _may_view(self, request, obj):
-        if obj is None or access.is_moderator(request.user):
-            return True
-        clinic = self._clinic_of(obj)
-        return access.clinics_managed_by(request.user).filter(pk=clinic.pk).exists()
-
-    def has_view_permission(self, request, obj=None):
-        return super().has_view_permission(request, obj) and self._may_view(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and self._may_edit(request, obj)
-
-    def _get_or_404(self, request, object_id):
-        if not access.is_moderator(request.user) and self.get_object(request, object_id) is None:
-            raise Http404("No such object.")
-
-    # django-simple-history's pages look objects up outside get_queryset: scope them too.
-    def history_view(self, request, object_id, extra_context=None):
-        self._get_or_404(request, unquote(object_id))
-        return super().history_view(request, object_id, extra_context)
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        self._get_or_404(request, unquote(object_id))
-        return super().history_form_view(request, object_id, version_id, extra_context)
-
-    def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and self._may_edit(request, obj)
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.related_model is Clinic and not access.is_moderator(request.user):
-            kwargs["queryset"] = access.clinics_editable_by(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def get_search_results(self, request, queryset, search_term):
-        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        # Autocomplete for a clinic foreign key offers only clinics the user may change.
-        if (
-            self.model is Clinic
-            and request.path == reverse("admin:autocomplete")
-            and not access.is_moderator(request.user)
-        ):
-            queryset = queryset.filter(pk__in=access.clinics_editable_by(request.user).values("pk"))
-        return queryset, may_have_duplicates
-
-
-@admin.register(TreatmentRoute)
-class TreatmentRouteAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "fda_approved", "sort_order"]
-    search_fields = ["name", "slug"]
-    prepopulated_fields = {"slug": ["name"]}
-
-
-@admin.register(Condition)
-class ConditionAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "evidence", "sort_order"]
-    list_filter = ["evidence"]
-    search_fields = ["name", "slug"]
-    prepopulated_fields = {"slug": ["name"]}
-
-
-@admin.register(Payer)
-class PayerAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "sort_order"]
-    search_fields = ["name", "slug"]
-    prepopulated_fields = {"slug": ["name"]}
-
-
-@admin.register(PaymentOption)
-class PaymentOptionAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "sort_order"]
-    search_fields = ["name", "slug"]
-    prepopulated_fields = {"slug": ["name"]}
-
-
-@admin.register(Language)
-class LanguageAdmin(admin.ModelAdmin):
-    list_display = ["name", "code"]
-    search_fields = ["name", "code"]
-
-
-@admin.register(ProfessionalBody)
-class ProfessionalBodyAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "url"]
-    search_fields = ["name", "slug"]
-    prepopulated_fields = {"slug": ["name"]}
 
 
 class LocationInline(admin.StackedInline):
@@ -395,56 +256,3 @@ class LocationAdmin(ClinicScopedAdminMixin, ReadOnlyHistoryAdmin):
     def clinic_link(self, location):
         url = reverse("admin:clinics_clinic_change", args=[location.clinic_id])
         return format_html('<a href="{}">{}</a>', url, location.clinic.name)
-
-
-@admin.register(StaffMembership)
-class StaffMembershipAdmin(ReadOnlyHistoryAdmin):
-    list_display = ["user", "clinic", "role", "created_at"]
-    list_filter = ["role"]
-    list_select_related = ["user", "clinic"]
-    search_fields = ["user__email", "user__username", "clinic__name"]
-    autocomplete_fields = ["user", "clinic"]
-    fields = ["user", "clinic", "role", "created_at"]
-    readonly_fields = ["created_at"]
-
-
-@admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
-    list_display = ["clinic", "problem", "created_at", "resolved_at"]
-    list_filter = ["problem", ("resolved_at", admin.EmptyFieldListFilter)]
-    list_select_related = ["clinic"]
-    search_fields = ["clinic__name", "details", "email"]
-    autocomplete_fields = ["clinic"]
-    fields = [
-        "clinic",
-        "problem",
-        "details",
-        "email",
-        "created_at",
-        ("claimed_by", "claimed_at"),
-        ("resolved_by", "resolved_at"),
-        "resolution_note",
-    ]
-    readonly_fields = ["created_at", "claimed_by", "claimed_at", "resolved_by", "resolved_at"]
-
-
-@admin.register(ClaimRequest)
-class ClaimRequestAdmin(admin.ModelAdmin):
-    list_display = ["clinic", "name", "work_email", "status", "created_at"]
-    list_filter = ["status"]
-    list_select_related = ["clinic"]
-    search_fields = ["clinic__name", "name", "work_email", "npi"]
-    autocomplete_fields = ["clinic"]
-    fields = [
-        "clinic",
-        "name",
-        "role",
-        "work_email",
-        "npi",
-        "status",
-        "created_at",
-        ("claimed_by", "claimed_at"),
-        ("decided_by", "decided_at"),
-        "decision_note",
-    ]
-    readonly_fields = ["created_at", "claimed_by", "claimed_at", "decided_by", "decided_at"]

@@ -1,0 +1,59 @@
+"""Admins of moderation records: staff memberships, reports and claim requests."""
+
+from django.contrib import admin
+
+from clinics.admin.scoping import ReadOnlyHistoryAdmin
+from clinics.models import ClaimRequest, Report, StaffMembership
+
+
+@admin.register(StaffMembership)
+class StaffMembershipAdmin(ReadOnlyHistoryAdmin):
+    list_display = ["user", "clinic", "role", "created_at"]
+    list_filter = ["role"]
+    list_select_related = ["user", "clinic"]
+    search_fields = ["user__email", "user__username", "clinic__name"]
+    autocomplete_fields = ["user", "clinic"]
+    fields = ["user", "clinic", "role", "created_at"]
+    readonly_fields = ["created_at"]
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    list_display = ["clinic", "problem", "created_at", "resolved_at"]
+    list_filter = ["problem", ("resolved_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["clinic"]
+    search_fields = ["clinic__name", "details", "email"]
+    autocomplete_fields = ["clinic"]
+    fields = [
+        "clinic",
+        "problem",
+        "details",
+        "email",
+        "created_at",
+        ("claimed_by", "claimed_at"),
+        ("resolved_by", "resolved_at"),
+        "resolution_note",
+    ]
+    readonly_fields = ["created_at", "claimed_by", "claimed_at", "resolved_by", "resolved_at"]
+
+
+@admin.register(ClaimRequest)
+class ClaimRequestAdmin(admin.ModelAdmin):
+    list_display = ["clinic", "name", "work_email", "status", "created_at"]
+    list_filter = ["status"]
+    list_select_related = ["clinic"]
+    search_fields = ["clinic__name", "name", "work_email", "npi"]
+    autocomplete_fields = ["clinic"]
+    fields = [
+        "clinic",
+        "name",
+        "role",
+        "work_email",
+        "npi",
+        "status",
+        "created_at",
+        ("claimed_by", "claimed_at"),
+        ("decided_by", "decided_at"),
+        "decision_note",
+    ]
+    readonly_fields = ["created_at", "claimed_by", "claimed_at", "decided_by", "decided_at"]
