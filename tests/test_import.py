@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from clinics.importing import header, import_clinics, read_csv
+from clinics.importing import export_rows, header, import_clinics, read_csv
 from clinics.models import Clinic, Location, Offering, PayerAcceptance
 from tests.factories import ClinicFactory
 
@@ -377,6 +377,24 @@ def test_psychotherapy_no_clears_kap_and_integration():
 
     clinic = Clinic.objects.get()
     assert (clinic.offers_kap, clinic.offers_integration) == (False, False)
+
+
+def test_psychotherapy_column_follows_the_rule_of_the_search():
+    """The column means what the search's `psychotherapy` means (Clinic.offers_psychotherapy):
+    a clinic that works with the patient's own therapist exports yes, importing that yes back
+    adds no KAP in house, and no clears all three kinds."""
+    run(row(psychotherapy="yes"))
+    Clinic.objects.update(offers_kap=False, works_with_own_therapist=True)
+    header_row, first = list(export_rows())[:2]
+    assert first[header_row.index("psychotherapy")] == "yes"
+
+    report = run(row(psychotherapy="yes"))
+
+    assert report.clinics.unchanged == 1
+    clinic = Clinic.objects.get()
+    assert (clinic.offers_kap, clinic.works_with_own_therapist) == (False, True)
+    run(row(psychotherapy="no"))
+    assert not Clinic.objects.get().offers_psychotherapy
 
 
 def test_blank_yes_no_columns_keep_what_is_stored():

@@ -14,10 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.utils.text import slugify
 
-from clinics.validators import US_STATES, npi_is_valid
-
-TRUE_WORDS = {"yes", "y", "true", "t", "1"}
-FALSE_WORDS = {"no", "n", "false", "f", "0"}
+from clinics.validators import US_STATES, npi_is_valid, yes_or_no
 
 
 class ValueProblem(Exception):
@@ -35,14 +32,12 @@ def clean(value):
 
 
 def parse_boolean(value):
-    text = clean(value).lower()
-    if not text:
-        return None
-    if text in TRUE_WORDS:
-        return True
-    if text in FALSE_WORDS:
-        return False
-    raise ValueProblem(f"{value!r} is not yes or no; write yes, no, true, false, 1 or 0")
+    try:
+        return yes_or_no(clean(value))
+    except ValueError:
+        raise ValueProblem(
+            f"{value!r} is not yes or no; write yes, no, true, false, 1 or 0"
+        ) from None
 
 
 def parse_slugs(value, known, kind):

@@ -5,8 +5,9 @@ One row is one Location; rows sharing `clinic_id` are one Clinic. Clinic-level c
 column describes the location.
 
 Mapping decisions (also in README.md, "Importing and exporting"):
-- `psychotherapy` is yes when the clinic offers KAP in house or integration sessions; importing
-  yes sets `offers_kap` unless one of the two is already set, no clears both.
+- `psychotherapy` is Clinic.offers_psychotherapy: KAP in house, working with the patient's own
+  therapist, or integration sessions. Export writes yes when any is set; importing yes sets
+  `offers_kap` unless one of the three is already set, no clears all three.
 - `telehealth` is `offers_telehealth`; `accepting` is `accepting_new_patients`.
 - A blank yes/no column leaves the stored value alone (a new clinic gets the model default).
 - `phone` is the location's phone; `insurance` gives payer acceptances for all routes.

@@ -3,7 +3,7 @@
 import csv
 
 from clinics.importing.columns import header
-from clinics.models import Clinic, Location, TreatmentRoute
+from clinics.models import Clinic, Location, TreatmentRoute, locations_prefetch
 
 
 def yes_no(value):
@@ -33,13 +33,7 @@ def export_rows(queryset=None):
     columns = header(routes)
     yield columns
     queryset = Clinic.objects.listings() if queryset is None else queryset
-    clinics = queryset.order_by("pk").prefetch_related(
-        "locations__conditions",
-        "locations__payment_options",
-        "locations__languages",
-        "locations__offerings__route",
-        "locations__payer_acceptances__payer",
-    )
+    clinics = queryset.order_by("pk").prefetch_related(locations_prefetch())
     used_ids = set()
     for clinic in clinics.iterator(chunk_size=500):
         clinic_id = clinic.import_ref
@@ -55,12 +49,12 @@ def export_rows(queryset=None):
             "website": clinic.website,
             "booking_url": clinic.booking_url,
             "npi": clinic.npi,
-            "psychotherapy": yes_no(clinic.offers_kap or clinic.offers_integration),
+            "psychotherapy": yes_no(clinic.offers_psychotherapy),
             "telehealth": yes_no(clinic.offers_telehealth),
             "accepting": yes_no(clinic.accepting_new_patients),
         }
         location_ids = set()
-        for location in sorted(clinic.locations.all(), key=lambda loc: loc.pk):
+        for location in clinic.locations.all():  # in id order (locations_prefetch)
             location_id = location.import_ref
             if not location_id or location_id in location_ids:
                 location_id = f"loc-{location.pk}"

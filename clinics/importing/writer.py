@@ -115,7 +115,7 @@ def write_clinics(parsed_clinics, report, batch, *, source_name, publish):
         batch.history(Clinic, new_clinics, "+")
     if changed_clinics:
         fields = [*CLINIC_TEXT_FIELDS.values(), *CLINIC_BOOLEAN_FIELDS.values()]
-        fields += ["offers_kap", "offers_integration", "updated_at"]
+        fields += [*Clinic.PSYCHOTHERAPY_FIELDS, "updated_at"]
         Clinic.objects.bulk_update(
             [as_instance(Clinic, c) for c in changed_clinics], fields, batch_size=BATCH_SIZE
         )
@@ -155,12 +155,14 @@ def apply_clinic_values(clinic, parsed, *, creating):
         if column in parsed.values:
             assign(name, parsed.values[column][0])
     if "psychotherapy" in parsed.values:
+        # The column is Clinic.offers_psychotherapy: yes keeps whichever kinds are set (KAP
+        # in house when none is), no clears them all.
         if parsed.values["psychotherapy"][0]:
-            if not (clinic.offers_kap or clinic.offers_integration):
+            if not any(getattr(clinic, name) for name in Clinic.PSYCHOTHERAPY_FIELDS):
                 assign("offers_kap", True)
         else:
-            assign("offers_kap", False)
-            assign("offers_integration", False)
+            for name in Clinic.PSYCHOTHERAPY_FIELDS:
+                assign(name, False)
     return changed and not creating
 
 
