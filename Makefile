@@ -38,6 +38,7 @@ test: install
 lint: install
 	$(UV) run ruff check .
 	$(UV) run ruff format --check .
+	$(UV) run lint-imports
 
 format: install
 	$(UV) run ruff check --fix .

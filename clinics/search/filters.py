@@ -9,7 +9,6 @@ DISTINCT is needed; distance is strategy S1 of docs/geo-search.md.
 """
 
 import django_filters
-from django import forms
 from django.db.models import (
     Count,
     Exists,
@@ -38,15 +37,20 @@ from clinics.models import (
     with_summary,
 )
 from clinics.search.facets import count_facets
-from clinics.search.fields import CharFilter, ChoiceFilter, NumberFilter, SlugFilter, YesFilter
+from clinics.search.fields import (
+    DEFAULT_PAGE_SIZE,
+    DEFAULT_RADIUS_MILES,
+    MAX_OFFSET,
+    MAX_PRICE_USD,
+    MAX_RADIUS_MILES,
+    CharFilter,
+    ChoiceFilter,
+    NumberFilter,
+    SearchForm,
+    SlugFilter,
+    YesFilter,
+)
 from clinics.search.paging import result_page
-
-DEFAULT_RADIUS_MILES = 25
-MAX_RADIUS_MILES = 500
-DEFAULT_PAGE_SIZE = 20
-MAX_PAGE_SIZE = 100
-MAX_PRICE_USD = 1_000_000
-MAX_OFFSET = 10**12
 
 # The columns a result shows (api.location_json, includes/_result.html): reading and
 # converting all of them cost as much as the search's SQL. Query-count tests catch a
@@ -69,63 +73,6 @@ def with_any_bit(queryset, mask_field, options):
     """
     wanted = sum(1 << option.bit for option in options)
     return queryset.filter(GreaterThan(F(mask_field).bitand(wanted), 0))
-
-
-class SearchForm(forms.Form):
-    """Fields that shape the result page rather than filter it; the FilterSet adds the rest."""
-
-    page = forms.IntegerField(
-        min_value=1,
-        required=False,
-        help_text="1-based page number; default 1.",
-        error_messages={
-            "invalid": "The page must be a whole number, 1 or more.",
-            "min_value": "The page must be a whole number, 1 or more.",
-        },
-    )
-    page_size = forms.IntegerField(
-        min_value=1,
-        max_value=MAX_PAGE_SIZE,
-        required=False,
-        help_text=f"Results per page, 1 to {MAX_PAGE_SIZE}; default {DEFAULT_PAGE_SIZE}.",
-        error_messages=dict.fromkeys(
-            ("invalid", "min_value", "max_value"),
-            f"The page size must be a whole number from 1 to {MAX_PAGE_SIZE}.",
-        ),
-    )
-
-    def __init__(self, *args, **kwargs):
-        # Django deep-copies every field for each form so that a form may change its own;
-        # this one never does, and the copy was a twelfth of a search's Python time. An
-        # instance attribute hides the class's fields from that copy; the form then reads
-        # the shared, unchanging fields.
-        self.base_fields = {}
-        super().__init__(*args, **kwargs)
-        del self.base_fields
-        self.fields = dict(self.base_fields)
-
-    def clean_near(self):
-        text = self.cleaned_data.get("near") or ""
-        if not text:
-            return None
-        try:
-            return geo.resolve_cached(text)
-        except geo.PlaceNotFound as error:
-            self.near_suggestions = error.suggestions
-            message = error.message
-            if error.suggestions:
-                message += " Did you mean: " + "; ".join(error.suggestions) + "?"
-            raise forms.ValidationError(message, code="unknown_place") from error
-
-    def clean(self):
-        cleaned = super().clean()
-        if (
-            cleaned.get("sort") == "distance"
-            and not cleaned.get("near")
-            and "near" not in self.errors
-        ):
-            self.add_error("sort", "Sorting by distance needs a place: enter a ZIP code or a city.")
-        return cleaned
 
 
 class LocationFilter(django_filters.FilterSet):

@@ -7,7 +7,8 @@ from django.utils.text import capfirst
 from clinics import caching
 from clinics.models import Clinic
 from clinics.search.facets import unfaceted_options
-from clinics.search.filters import DEFAULT_RADIUS_MILES, MAX_RADIUS_MILES, LocationFilter
+from clinics.search.fields import DEFAULT_RADIUS_MILES, MAX_RADIUS_MILES
+from clinics.search.filters import LocationFilter
 from clinics.search.paging import page_url
 
 RADIUS_CHOICES = [5, 10, 25, 50, 100, 250, 500]
