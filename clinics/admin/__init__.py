@@ -1,8 +1,4 @@
-"""The Django admin, where moderators and site administrators keep the directory.
-
-Importing this package registers every admin: reference data, listings (with the bulk
-import, export and merge tools), and the moderation records.
-"""
+"""The Django admin (moderators, site administrators, clinic staff); importing it registers all."""
 
 from clinics.admin import listings, moderation, reference
 from clinics.admin.scoping import ClinicScopedAdminMixin, ReadOnlyHistoryAdmin

@@ -1,4 +1,4 @@
-"""Reference data the code and the import format depend on (../shared/spec/import-format.md).
+"""Reference data the code and the import format depend on (docs/import-format.md).
 
 Slugs are a contract: the API, the import format and saved searches use them.
 """

@@ -61,7 +61,7 @@ class Migration(migrations.Migration):
                 editable=False,
                 help_text="One bit per payer accepted here (Payer.bit), kept by "
                 "refresh_payer_masks(): the insurance filter tests a bit instead of probing the "
-                "acceptances of every nearby location (../shared/notes/geo-search.md, section 7).",
+                "acceptances of every nearby location (docs/geo-search.md, section 7).",
             ),
         ),
         migrations.RunPython(fill_payer_masks, migrations.RunPython.noop),

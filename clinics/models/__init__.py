@@ -1,8 +1,4 @@
-"""The directory's data: reference data, clinics, their locations and offerings, staff, reports.
-
-One Django app (label `clinics`): the tables, the history tables and the permissions keep
-their names whichever module of this package defines them. Import models from here.
-"""
+"""The data, in one app labelled `clinics`: reference data, clinics, locations, staff, reports."""
 
 from clinics.models.clinic import (
     MODERATE_PERMISSION,

@@ -1,8 +1,4 @@
-"""Moderation (issues 4 and 5): working copies, review, history and revert, reports, claims,
-onboarding, notifications, stale listings, duplicates and merge; their forms, pages and URLs.
-
-The domain actions are keyword-only functions, each in one transaction; import them from here.
-"""
+"""Moderation: working copies, review, history, reports, claims, onboarding, merge; its pages."""
 
 from clinics.moderation.claims import (
     claim_request_approve,

@@ -1,12 +1,4 @@
-"""Open Referral HSDS 3.0: the published directory as HSDS objects, and the HSDS API.
-
-Mapping (docs/opendata.md): a clinic is an `organization`, its NPI an
-`organization_identifier`; each site a `location` with its address, phones, schedules and
-languages; each route a clinic offers a `service`, linked to its sites by
-`service_at_location`, with prices as `cost_options`; conditions, payers and payment options
-are `attributes` of the directory's own taxonomy. HSDS fields are not nullable, so unknown
-values are left out rather than written as null.
-"""
+"""Open Referral HSDS 3.0: the published directory as HSDS objects (the API is opendata/views)."""
 
 from clinics.opendata.hsds.documents import organization_json, write_json
 from clinics.opendata.hsds.ids import HSDS_VERSION, hsds_id, parse_keyed_id

@@ -1,4 +1,12 @@
-"""Fully nested HSDS documents: an organization with everything under it, the whole directory."""
+"""Fully nested HSDS documents: an organization with everything under it, the whole directory.
+
+Mapping (docs/opendata.md): a clinic is an `organization`, its NPI an
+`organization_identifier`; each site a `location` with its address, phones, schedules and
+languages; each route a clinic offers a `service`, linked to its sites by
+`service_at_location`, with prices as `cost_options`; conditions, payers and payment options
+are `attributes` of the directory's own taxonomy. HSDS fields are not nullable, so unknown
+values are left out rather than written as null.
+"""
 
 import json
 
