@@ -200,11 +200,14 @@ def _online_geocode():
         settings.GEOCODER_DOMAIN,
         settings.GEOCODER_API_KEY,
         settings.GEOCODER_MIN_DELAY_SECONDS,
+        settings.GEOCODER_ERROR_WAIT_SECONDS,
     )
 
 
 @lru_cache(maxsize=4)
-def _build_online_geocode(service, user_agent, timeout, scheme, domain, api_key, min_delay):
+def _build_online_geocode(
+    service, user_agent, timeout, scheme, domain, api_key, min_delay, error_wait
+):
     # Keyed by the settings so one RateLimiter serves a process, and a changed setting
     # (in tests, or a reload) builds a new geocoder instead of reusing a stale one.
     from geopy.extra.rate_limiter import RateLimiter
@@ -216,8 +219,14 @@ def _build_online_geocode(service, user_agent, timeout, scheme, domain, api_key,
     if api_key:
         options["api_key"] = api_key
     geocoder = get_geocoder_for_service(service)(**options)
+    # geopy waits error_wait_seconds (5 s unless told) before retrying a failed call, and
+    # insists on at least min_delay_seconds.
     return RateLimiter(
-        geocoder.geocode, min_delay_seconds=min_delay, max_retries=1, swallow_exceptions=False
+        geocoder.geocode,
+        min_delay_seconds=min_delay,
+        error_wait_seconds=max(error_wait, min_delay),
+        max_retries=1,
+        swallow_exceptions=False,
     )
 
 

@@ -263,6 +263,11 @@ GEOCODER_SCHEME = os.environ.get("GEOCODER_SCHEME", "https")
 GEOCODER_API_KEY = os.environ.get("GEOCODER_API_KEY", "")
 GEOCODER_MIN_DELAY_SECONDS = float(os.environ.get("GEOCODER_MIN_DELAY_SECONDS", "1.0"))
 GEOCODER_TIMEOUT_SECONDS = float(os.environ.get("GEOCODER_TIMEOUT_SECONDS", "5"))
+# After a failed call geopy waits this long before its one retry (its own default, 5 s, is a
+# 5 s stall for a patient); never less than GEOCODER_MIN_DELAY_SECONDS.
+GEOCODER_ERROR_WAIT_SECONDS = float(
+    os.environ.get("GEOCODER_ERROR_WAIT_SECONDS", "0" if TESTING else "1")
+)
 
 # Shown on every page while the listings are the generated demo data.
 DEMO_DATA_NOTICE = env_bool("DEMO_DATA_NOTICE", default=True)

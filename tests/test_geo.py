@@ -202,6 +202,21 @@ def test_a_failing_geocoder_is_a_message_not_a_500(nominatim, client):
     assert response.json()["errors"]["near"]
 
 
+@pytest.mark.parametrize("error_wait", [0, 0.25])
+def test_a_failing_geocoder_waits_only_as_configured(nominatim, settings, monkeypatch, error_wait):
+    """geopy's own default is 5 s after each failure: a 5 s stall for a patient (issue 13)."""
+    from geopy.extra.rate_limiter import RateLimiter
+
+    waits = []
+    monkeypatch.setattr(RateLimiter, "_sleep", lambda self, seconds: waits.append(seconds))
+    settings.GEOCODER_ERROR_WAIT_SECONDS = error_wait
+    nominatim.fail = True
+    with pytest.raises(geo.PlaceNotFound):
+        geo.resolve("1 Main St, Portland")
+    assert len(nominatim.requests) == 2  # one retry
+    assert max(waits, default=0) == error_wait
+
+
 def test_search_near_an_address(nominatim, client):
     LocationFactory(latitude=45.5152, longitude=-122.6784)
     body = client.get("/api/v1/locations/?near=1+Main+St,+Portland").json()
