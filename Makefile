@@ -16,21 +16,35 @@ install: .venv/.installed
 	$(UV) sync --frozen
 	@touch $@
 
+# The task worker (emails, download builds) for TASKS_BACKEND: database (default) or rq.
+WORKER = $(if $(filter rq,$(TASKS_BACKEND)),rqworker --with-scheduler --job-class django_tasks_rq.Job default,db_worker)
+# Runs the web server in the foreground with the worker beside it; whichever way the server
+# stops (Ctrl+C, a signal, a crash), the worker is stopped with it.
+define with_worker
+	set -m; $(1) $(UV) run python manage.py $(WORKER) & worker=$$!; \
+	trap 'kill -TERM -- -$$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	trap 'exit 130' INT TERM; \
+	$(1) $(2)
+endef
+
 run: install
 	DEBUG=1 $(UV) run python manage.py migrate --noinput
+	DEBUG=1 $(UV) run python manage.py createcachetable
 	DEBUG=1 $(UV) run python manage.py generate_demo_data --if-empty
-	DEBUG=1 $(UV) run python manage.py runserver $(HOST):$(PORT)
+	$(call with_worker,DEBUG=1,$(UV) run python manage.py runserver $(HOST):$(PORT))
 
 # The production stack on this machine: gunicorn, DEBUG off, compressed hashed static files.
 # Production settings come from the environment; these defaults only make it start locally.
 SERVE_ENV = DEBUG=0 SECRET_KEY="$${SECRET_KEY:-local-serve-$$(hostname)-$$(id -u)-not-for-production}" \
-	ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}" SECURE_SSL_REDIRECT="$${SECURE_SSL_REDIRECT:-0}"
+	ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}" SECURE_SSL_REDIRECT="$${SECURE_SSL_REDIRECT:-0}" \
+	SITE_URL="$${SITE_URL:-http://$(HOST):$(PORT)}"
 
 serve: install
 	$(SERVE_ENV) $(UV) run python manage.py migrate --noinput
+	$(SERVE_ENV) $(UV) run python manage.py createcachetable
 	$(SERVE_ENV) $(UV) run python manage.py collectstatic --noinput -v0
 	$(SERVE_ENV) $(UV) run python manage.py generate_demo_data --if-empty
-	$(SERVE_ENV) BIND=$(HOST):$(PORT) $(UV) run gunicorn directory.wsgi
+	$(call with_worker,$(SERVE_ENV),BIND=$(HOST):$(PORT) $(UV) run gunicorn directory.wsgi)
 
 test: install
 	$(UV) run pytest $(PYTEST_ARGS)

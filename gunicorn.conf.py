@@ -26,3 +26,13 @@ access_log_format = (
     '"duration_ms": %(M)s, "request_id": "%({x-request-id}o)s", "agent": "%(a)s"}'
 )
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+# gunicorn 25.1+ opens a control socket (the `gunicornc` tool: add or kill workers, reload,
+# shut down) at one path per user, $XDG_RUNTIME_DIR/gunicorn.ctl or ~/.gunicorn/gunicorn.ctl:
+# two instances under one account would take over (and on exit delete) each other's socket.
+# Off unless GUNICORN_CONTROL_SOCKET names a path of this instance's own, owner-only (0600).
+control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET", "")
+control_socket_disable = not control_socket
+control_socket_mode = 0o600
+if control_socket_disable:
+    del control_socket  # gunicorn rejects an empty path even when the socket is off

@@ -1,8 +1,11 @@
-"""Cross-cutting HTTP concerns: request ids for the logs, and the Permissions-Policy header."""
+"""Cross-cutting HTTP concerns: request ids for the logs, the Permissions-Policy header, the
+client's address, and 503 pages while the database is unavailable."""
 
 import re
 import uuid
 
+from directory.client import client_ip
+from directory.errors import DATABASE_UNAVAILABLE, database_unavailable
 from directory.logs import request_id_var
 
 REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -40,3 +43,33 @@ class PermissionsPolicyMiddleware:
         response = self.get_response(request)
         response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response
+
+
+class ClientIpMiddleware:
+    """Set `request.client_ip`: the one answer to "who is this client?" (directory/client.py).
+
+    Code in clinics/ reads the attribute instead of importing directory.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.client_ip = client_ip(request)
+        return self.get_response(request)
+
+
+class DatabaseUnavailableMiddleware:
+    """A view that finds the database down or too slow answers 503 with Retry-After, in the
+    format of its URL (JSON, FHIR or HTML), instead of a bare 500."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, DATABASE_UNAVAILABLE):
+            return database_unavailable(request, exception)
+        return None

@@ -14,6 +14,10 @@ use_primary = contextvars.ContextVar("use_primary", default=True)
 
 class ReplicaRouter:
     def db_for_read(self, model, **hints):
+        # The shared cache table (rate-limit counters, single-use tokens) is read where it is
+        # written: a replica's lag would let a counter or a spent token look fresh.
+        if model._meta.app_label == "django_cache":
+            return "default"
         return "default" if use_primary.get() else "replica"
 
     def db_for_write(self, model, **hints):

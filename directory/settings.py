@@ -1,12 +1,15 @@
 """Settings for the ketamine provider directory, read from the environment.
 
 Development and tests need nothing set: a SQLite file, DEBUG from `DEBUG=1`, an insecure key.
-Production sets `SECRET_KEY`, `ALLOWED_HOSTS` and usually `DATABASE_URL`; a web server (wsgi or
-asgi) started without them stops at start-up instead of running insecurely. Commands run through
-manage.py fall back to the development defaults, so `makemigrations` works on a fresh clone.
+Production sets `SECRET_KEY`, `ALLOWED_HOSTS`, `SITE_URL` and usually `DATABASE_URL`; a server
+(gunicorn, `runserver`, the task worker) started without them stops at start-up instead of
+running insecurely, unless DEBUG is on. One-off commands run through manage.py fall back to the
+development defaults, so `makemigrations` works on a fresh clone. docs/security.md says what
+each protection is for.
 """
 
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -31,9 +34,25 @@ def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_int(name, default):
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
+
+
 DEBUG = env_bool("DEBUG")
-# Tests, DEBUG and manage.py commands may use development defaults for missing secrets.
-DEVELOPMENT_DEFAULTS = DEBUG or TESTING or os.environ.get("DIRECTORY_COMMAND_LINE") == "1"
+# manage.py sets DIRECTORY_COMMAND_LINE. A one-off command (migrate, makemigrations, an import)
+# may use development defaults for missing secrets; a command that serves (runserver, the task
+# workers) is a server like gunicorn and may not: with DEBUG off it needs the real secrets.
+SERVER_COMMANDS = {"runserver", "db_worker", "rqworker"}
+COMMAND_LINE = os.environ.get("DIRECTORY_COMMAND_LINE") == "1"
+SERVING_COMMAND = COMMAND_LINE and len(sys.argv) > 1 and sys.argv[1] in SERVER_COMMANDS
+ONE_OFF_COMMAND = COMMAND_LINE and not SERVING_COMMAND
+DEVELOPMENT_DEFAULTS = DEBUG or TESTING or ONE_OFF_COMMAND
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
@@ -55,6 +74,18 @@ if not ALLOWED_HOSTS:
 
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
+# Where the site runs, for absolute links in emails and downloads: never the Host header of
+# whoever asked first (issue 12, item 14). Required in production like SECRET_KEY.
+SITE_URL = os.environ.get("SITE_URL", "").strip().rstrip("/")
+if not SITE_URL:
+    if not DEVELOPMENT_DEFAULTS:
+        raise ImproperlyConfigured(
+            "SITE_URL is not set. Give the site's public address, like https://directory.example.org."
+        )
+    SITE_URL = "http://127.0.0.1:8000"
+if not re.fullmatch(r"https?://[^/\s?#]+(/[^\s?#]*)?", SITE_URL):
+    raise ImproperlyConfigured(f"SITE_URL must be an http(s) address, not {SITE_URL!r}.")
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -67,11 +98,14 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "axes",
+    "django_tasks_db",
+    "directory",
     "clinics",
 ]
 
 MIDDLEWARE = [
     "directory.middleware.RequestIdMiddleware",
+    "directory.middleware.ClientIpMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "directory.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -84,6 +118,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "directory.routers.ReplicaRoutingMiddleware",
+    # A database that is down or too slow answers 503 in the format of the URL (directory/errors.py).
+    "directory.middleware.DatabaseUnavailableMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into a 429 page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -101,7 +137,23 @@ AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+
+# The client's address (directory/client.py), for the login lockout and the public-form rate
+# limits alike. 0: the socket address (REMOTE_ADDR), right when gunicorn faces the internet.
+# N: N proxies of ours stand in front, each appending to X-Forwarded-For, so the client is the
+# Nth address from the right; anything further left was written by the client and is ignored.
+PROXY_COUNT = env_int("PROXY_COUNT", 0)
+if PROXY_COUNT < 0:
+    raise ImproperlyConfigured("PROXY_COUNT must be 0 or more.")
+AXES_CLIENT_IP_CALLABLE = "directory.client.client_ip"
+
+LOGIN_URL = "admin:login"
+# Where a sign-in goes when `next` is missing or points off-site: the admin, for now the only
+# signed-in area (without it, Django sends people to /accounts/profile/, a 404).
+LOGIN_REDIRECT_URL = "admin:index"
+# Moderators can publish: their sessions end sooner than the two weeks everyone else gets
+# (applied at sign-in, directory/sessions.py).
+MODERATOR_SESSION_SECONDS = env_int("MODERATOR_SESSION_SECONDS", 8 * 3600)
 
 ROOT_URLCONF = "directory.urls"
 WSGI_APPLICATION = "directory.wsgi.application"
@@ -127,6 +179,14 @@ TEMPLATES = [
 # the search itself (docs/geo-search.md, section 6). DATABASE_POOL=1 uses psycopg's
 # connection pool instead (PostgreSQL only; Django then requires CONN_MAX_AGE=0).
 DATABASE_POOL = env_bool("DATABASE_POOL")
+# A database that accepts connections and never answers must not hold a request (and its
+# gunicorn worker) for 30 s (issue 12, item 7): connecting gives up after DB_CONNECT_TIMEOUT
+# seconds (libpq counts at least 2), a statement is cancelled after DB_STATEMENT_TIMEOUT_MS,
+# and the page answers 503 (directory/errors.py). One-off commands (migrate, imports, the
+# benchmark's fill) and the task worker have no statement limit unless one is set.
+DB_CONNECT_TIMEOUT = env_int("DB_CONNECT_TIMEOUT", 3)
+SERVES_PAGES = not COMMAND_LINE or sys.argv[1:2] == ["runserver"]
+DB_STATEMENT_TIMEOUT_MS = env_int("DB_STATEMENT_TIMEOUT_MS", 5000 if SERVES_PAGES else 0)
 
 
 def database(url):
@@ -135,6 +195,13 @@ def database(url):
         conn_max_age=0 if DATABASE_POOL else int(os.environ.get("CONN_MAX_AGE", "600")),
         conn_health_checks=not DATABASE_POOL,
     )
+    if config["ENGINE"] == "django.db.backends.postgresql":
+        options = config.setdefault("OPTIONS", {})
+        options.setdefault("connect_timeout", DB_CONNECT_TIMEOUT)
+        if DB_STATEMENT_TIMEOUT_MS:
+            options["options"] = (
+                options.get("options", "") + f" -c statement_timeout={DB_STATEMENT_TIMEOUT_MS}"
+            ).strip()
     if DATABASE_POOL and config["ENGINE"] == "django.db.backends.postgresql":
         config.setdefault("OPTIONS", {})["pool"] = {
             "min_size": int(os.environ.get("DATABASE_POOL_MIN", "2")),
@@ -154,18 +221,49 @@ if os.environ.get("DATABASE_REPLICA_URL"):
     DATABASE_ROUTERS = ["directory.routers.ReplicaRouter"]
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# "default" holds what is cheap to lose (geocoding results, facet counts): per process unless
+# Redis is there. "shared" holds what every worker and host must agree on (the public-form rate
+# limits, single-use form tokens): Redis when REDIS_URL is set, else a table in the database
+# (`manage.py createcachetable`, run by `make run` and `make serve`; tests create it themselves).
 if REDIS_URL:
-    CACHES = {
-        "default": {
-            # Like Django's RedisCache, but a Redis outage means "no cache", not an error.
-            "BACKEND": "directory.cache.ResilientRedisCache",
-            "LOCATION": REDIS_URL,
-            "TIMEOUT": 3600,
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
-        }
+    REDIS_CACHE = {
+        # Like Django's RedisCache, but a Redis outage means "no cache", not an error.
+        "BACKEND": "directory.cache.ResilientRedisCache",
+        "LOCATION": REDIS_URL,
+        "TIMEOUT": 3600,
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
     }
+    CACHES = {"default": REDIS_CACHE, "shared": REDIS_CACHE | {"KEY_PREFIX": "shared"}}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "shared": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "directory_shared_cache",
+        },
+    }
+
+# Background work (emails, download builds) runs as Django tasks, enqueued after the request's
+# transaction commits and run by a worker beside the web server (`make run`, `make serve`):
+# - TASKS_BACKEND=database (default): rows in this database, run by `manage.py db_worker`;
+# - TASKS_BACKEND=rq: Redis queues at REDIS_URL, for several hosts, run by
+#   `manage.py rqworker --job-class django_tasks_rq.Job --with-scheduler default`;
+# - TASKS_BACKEND=immediate: run at once inside the request (the tests).
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "immediate" if TESTING else "database")
+if TASKS_BACKEND == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+elif TASKS_BACKEND == "rq":
+    if not REDIS_URL:
+        raise ImproperlyConfigured("TASKS_BACKEND=rq needs REDIS_URL.")
+    INSTALLED_APPS.insert(INSTALLED_APPS.index("django_tasks_db"), "django_rq")
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600}}
+elif TASKS_BACKEND == "immediate":
+    TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+else:
+    raise ImproperlyConfigured(
+        f"TASKS_BACKEND must be database, rq or immediate, not {TASKS_BACKEND!r}."
+    )
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -213,6 +311,10 @@ else:
         }
     }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "directory@localhost")
+# A mail server that fails is tried again MAIL_MAX_ATTEMPTS times in all, waiting
+# MAIL_RETRY_SECONDS, then twice as long each time (clinics/mail.py).
+MAIL_MAX_ATTEMPTS = env_int("MAIL_MAX_ATTEMPTS", 5)
+MAIL_RETRY_SECONDS = env_int("MAIL_RETRY_SECONDS", 60)
 
 # Security headers. HTTPS-only settings apply whenever DEBUG is off; a TLS-terminating proxy
 # in front of gunicorn must set X-Forwarded-Proto.

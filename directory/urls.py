@@ -7,6 +7,10 @@ admin.site.site_header = "Ketamine provider directory"
 admin.site.site_title = "Directory admin"
 admin.site.index_title = "Listings and reference data"
 
+# Error pages that render without the database, in the format of the URL (directory/errors.py).
+handler404 = "directory.errors.page_not_found"
+handler500 = "directory.errors.server_error"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),

@@ -49,7 +49,9 @@ def test_csv_download_has_published_locations_only(client, listings):
     assert len(rows) == 3
 
 
-def test_hsds_download_validates(client, listings):
+def test_hsds_download_validates(client, listings, settings):
+    # Links point at SITE_URL, never at the Host header of whoever asked first (issue 12).
+    settings.SITE_URL = "https://directory.example.org"
     document = json.loads(fetch(client, "hsds"))
     assert [org["name"] for org in document["organizations"]] == [
         "Bridge Clinic",
@@ -60,14 +62,17 @@ def test_hsds_download_validates(client, listings):
         for service in org["services"]:
             assert_valid("service.json", service)
     rich = document["organizations"][1]
-    assert rich["uri"] == "http://testserver/clinics/cascade-ketamine-center/"
+    assert rich["uri"] == "https://directory.example.org/clinics/cascade-ketamine-center/"
 
 
-def test_fhir_download_validates(client, listings):
+def test_fhir_download_validates(client, listings, settings):
+    settings.SITE_URL = "https://directory.example.org"
     text = fetch(client, "fhir")
     bundle = json.loads(text)
     Bundle.model_validate(bundle)
-    assert bundle["entry"][0]["fullUrl"].startswith("http://testserver/fhir/Organization/")
+    assert bundle["entry"][0]["fullUrl"].startswith(
+        "https://directory.example.org/fhir/Organization/"
+    )
     for name in HIDDEN:
         assert name not in text
 

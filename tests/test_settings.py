@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+SITE_URL = "https://directory.example.org"
 
 
 def load_settings(**env):
@@ -36,7 +37,9 @@ def test_production_without_allowed_hosts_stops_with_a_clear_message():
 
 
 def test_production_settings_are_secure_by_default():
-    result = load_settings(SECRET_KEY="s" * 50, ALLOWED_HOSTS="directory.example.org")
+    result = load_settings(
+        SECRET_KEY="s" * 50, ALLOWED_HOSTS="directory.example.org", SITE_URL=SITE_URL
+    )
     assert result.returncode == 0, result.stderr
     assert '"debug": false' in result.stdout
     assert '"ssl": true' in result.stdout
@@ -51,7 +54,9 @@ def test_development_needs_nothing_and_uses_sqlite():
 
 @pytest.mark.parametrize("value", ["0", "false", "no", "off", ""])
 def test_debug_is_off_unless_asked_for(value):
-    result = load_settings(DEBUG=value, SECRET_KEY="s" * 50, ALLOWED_HOSTS="x.example.org")
+    result = load_settings(
+        DEBUG=value, SECRET_KEY="s" * 50, ALLOWED_HOSTS="x.example.org", SITE_URL=SITE_URL
+    )
     assert '"debug": false' in result.stdout
 
 
