@@ -6,12 +6,8 @@ connections, and at one that accepts them and never answers.
 """
 
 import json
-import os
 import socket
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 from django.db import OperationalError
@@ -19,8 +15,8 @@ from django.test import RequestFactory
 
 from directory.errors import server_error
 from tests.factories import UserFactory
+from tests.test_production import django_run
 
-ROOT = Path(__file__).resolve().parent.parent
 CRISIS_LINE = "Call or text"
 SITE_HEADER = '<a class="brand" href="/">Ketamine Provider Directory</a>'
 HOME_LINK = '<a class="button" href="/">Go to the home page</a>'
@@ -131,30 +127,20 @@ def test_fhir_answers_503_with_an_operation_outcome(client, database_down):
 
 
 def serve_requests(paths, **env):
-    """Run requests in a fresh process with the given environment; [(path, status, type,
-    retry-after, body, seconds)] for each."""
-    keep = {"PATH", "HOME"}
-    clean = {key: value for key, value in os.environ.items() if key in keep}
+    """Run requests in a fresh process with the given environment; [path, status, type,
+    retry-after, body, seconds] for each."""
     code = (
-        "import django, json, sys, time; django.setup()\n"
+        "import json, time\n"
         "from django.test import Client\n"
         "client = Client(raise_request_exception=False)\n"
-        "for path in json.loads(sys.argv[1]):\n"
+        f"for path in {paths!r}:\n"
         "    started = time.monotonic()\n"
         "    r = client.get(path)\n"
         "    print(json.dumps([path, r.status_code, r.get('Content-Type'), r.get('Retry-After'),"
         " r.content.decode(), time.monotonic() - started]))\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code, json.dumps(paths)],
-        cwd=ROOT,
-        env=clean | {"DJANGO_SETTINGS_MODULE": "directory.settings", "DEBUG": "1"} | env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    return [json.loads(line) for line in result.stdout.splitlines() if line.startswith("[")]
+    output = django_run(code, **env)
+    return [json.loads(line) for line in output.splitlines() if line.startswith("[")]
 
 
 def closed_port():
