@@ -46,8 +46,10 @@ serve: install
 	$(SERVE_ENV) $(UV) run python manage.py generate_demo_data --if-empty
 	$(call with_worker,$(SERVE_ENV),BIND=$(HOST):$(PORT) $(UV) run gunicorn directory.wsgi)
 
+# The whole suite in TEST_WORKERS processes (pytest-xdist); docs/testing.md has the figures.
+TEST_WORKERS ?= 2
 test: install
-	$(UV) run pytest $(PYTEST_ARGS)
+	$(UV) run pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install
 	$(UV) run ruff check .

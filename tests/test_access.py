@@ -4,6 +4,8 @@ Actors: anonymous, staff of clinic A, staff of clinic B, a moderator, a superuse
 must never reach B's data, also through URLs and POSTs that carry B's ids.
 """
 
+import copy
+
 import pytest
 from django.http import Http404
 from django.test import Client
@@ -11,8 +13,8 @@ from django.urls import reverse
 
 from clinics import access, moderation
 from clinics.models import Clinic, Location, Offering
-from tests.factories import UserFactory
-from tests.staff_helpers import (
+from tests.builders import (
+    UserFactory,
     admin_change_data,
     make_listing,
     make_moderator,
@@ -20,13 +22,22 @@ from tests.staff_helpers import (
     management_form,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("world")]
 
 ACTORS = ["anonymous", "staff_a", "staff_b", "moderator", "superuser"]
 
 
+@pytest.fixture(scope="module")
+def module_world(module_db):
+    return module_db.build(build_world)
+
+
 @pytest.fixture
-def world():
+def world(module_world):
+    return copy.deepcopy(module_world)
+
+
+def build_world():
     clinic_a = make_listing(name="Clinic A", phone="+1 503 555 0101")
     clinic_b = make_listing(name="Clinic B", phone="+1 503 555 0202")
     users = {

@@ -6,12 +6,11 @@ from django.contrib.admin.utils import flatten
 from django.urls import reverse
 
 from clinics.models import Clinic, Location
-from tests.factories import (
+from tests.builders import (
     ClinicFactory,
     ClinicianFactory,
     LocationFactory,
-    OfferingFactory,
-    PayerAcceptanceFactory,
+    add_location,
 )
 
 pytestmark = pytest.mark.django_db
@@ -86,9 +85,7 @@ def test_inline_models_have_every_field_in_their_inline(rf, admin_user):
 def listing():
     clinic = ClinicFactory()
     for _ in range(3):
-        location = LocationFactory(clinic=clinic)
-        OfferingFactory(location=location)
-        PayerAcceptanceFactory(location=location)
+        add_location(clinic, routes=["iv"], payers=["aetna"])
     ClinicianFactory(clinic=clinic)
     return clinic
 

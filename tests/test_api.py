@@ -5,20 +5,15 @@ import datetime
 import pytest
 
 from clinics.models import Clinic
-from tests.factories import (
+from tests.builders import (
     ClinicFactory,
     ClinicianFactory,
     LocationFactory,
     OfferingFactory,
     OpeningHoursFactory,
-    PayerAcceptanceFactory,
-    condition,
-    language,
-    payer,
-    payment_option,
-    route,
+    add_location,
+    miles_between,
 )
-from tests.listings import miles_between
 
 pytestmark = pytest.mark.django_db
 
@@ -35,8 +30,8 @@ def clinic():
         offers_at_home=True,
         npi="1234567893",
     )
-    location = LocationFactory(
-        clinic=clinic,
+    add_location(
+        clinic,
         name="Midtown office",
         address_line1="1 Example St",
         city="New York",
@@ -44,25 +39,21 @@ def clinic():
         postal_code="10001",
         latitude=40.75,
         longitude=-73.99,
+        routes={
+            "iv": {
+                "price_min_usd": 450,
+                "price_max_usd": 650,
+                "series_price_usd": 2400,
+                "session_minutes": 50,
+            },
+            "esketamine": (None, None),
+        },
+        payers=[("aetna", "esketamine"), ("aetna", "iv"), "cigna"],
+        conditions=["treatment-resistant-depression", "ptsd"],
+        payment_options=["self-pay", "superbill"],
+        languages=["en", "es"],
+        hours=[(1, "09:00", "17:00")],
     )
-    OfferingFactory(
-        location=location,
-        route=route("iv"),
-        price_min_usd=450,
-        price_max_usd=650,
-        series_price_usd=2400,
-        session_minutes=50,
-    )
-    OfferingFactory(
-        location=location, route=route("esketamine"), price_min_usd=None, price_max_usd=None
-    )
-    PayerAcceptanceFactory(location=location, payer=payer("aetna"), route=route("esketamine"))
-    PayerAcceptanceFactory(location=location, payer=payer("aetna"), route=route("iv"))
-    PayerAcceptanceFactory(location=location, payer=payer("cigna"))
-    location.conditions.add(condition("treatment-resistant-depression"), condition("ptsd"))
-    location.payment_options.add(payment_option("self-pay"), payment_option("superbill"))
-    location.languages.add(language("en"), language("es"))
-    OpeningHoursFactory(location=location)
     ClinicianFactory(clinic=clinic, name="Dr. Ada Example", npi="1558598797")
     return clinic
 

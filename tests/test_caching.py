@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from clinics import caching
 from clinics.importing import import_clinics
-from tests.factories import ClinicFactory, LocationFactory, OfferingFactory, payer, route
+from tests.builders import ClinicFactory, LocationFactory, OfferingFactory, payer, route
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +43,7 @@ def test_a_language_added_to_a_location_updates_the_counts(client):
     OfferingFactory(location=location)
     response = client.get("/search/", SEARCH)
     assert not [f for f in response.context["facets"]["language"] if f.value == "es"]
-    from tests.factories import language
+    from tests.builders import language
 
     location.languages.add(language("es"))
     response = client.get("/search/", SEARCH)
@@ -119,7 +119,7 @@ def test_a_new_route_is_searchable_at_once(client):
 
 def test_a_renamed_payer_shows_at_once_in_results(client):
     from clinics.models import PayerAcceptance
-    from tests.listings import make_location
+    from tests.builders import make_location
 
     location = make_location("Near", 1)
     PayerAcceptance.objects.create(location=location, payer=payer("aetna"))

@@ -8,8 +8,7 @@ from django.urls import reverse
 
 from clinics.models import ClaimRequest, Clinic, StaffMembership
 from clinics.moderation.forms import form_timestamp
-from tests.factories import ClinicFactory, ClinicianFactory
-from tests.staff_helpers import make_moderator
+from tests.builders import ClinicFactory, ClinicianFactory, make_moderator
 
 pytestmark = pytest.mark.django_db
 

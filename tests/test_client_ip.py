@@ -9,7 +9,7 @@ from django.urls import reverse
 from directory.client import client_ip
 from directory.middleware import ClientIpMiddleware
 from directory.routers import ReplicaRouter, use_primary
-from tests.factories import UserFactory
+from tests.builders import UserFactory
 
 PROXY = "127.0.0.1"  # the nearest proxy, as gunicorn sees it
 

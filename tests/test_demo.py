@@ -6,7 +6,7 @@ from django.core.management import call_command
 from clinics import demo
 from clinics.models import Clinic, Location, Offering
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 
 def snapshot():

@@ -1,5 +1,6 @@
 """Bulk downloads (issue 8): one file per format, rebuilt when published listings change."""
 
+import copy
 import csv
 import io
 import json
@@ -11,9 +12,8 @@ from fhir.resources.R4B.bundle import Bundle
 from clinics.models import Clinic
 from clinics.opendata import downloads
 from tests.hsds_schemas import assert_valid
-from tests.opendata_listings import build_open_data_listings
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("listings")]
 
 HIDDEN = ("Draft Hidden Clinic", "Archived Hidden Clinic")
 
@@ -25,8 +25,8 @@ def _downloads_dir(settings, tmp_path):
 
 
 @pytest.fixture
-def listings():
-    return build_open_data_listings()
+def listings(module_open_data):
+    return copy.deepcopy(module_open_data)
 
 
 def fetch(client, slug, expect=200):

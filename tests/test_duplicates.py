@@ -21,7 +21,7 @@ from clinics.moderation.duplicates import (
     normalise_name,
 )
 from clinics.moderation.merge import MergeError, clinic_merge
-from tests.factories import (
+from tests.builders import (
     ClinicFactory,
     ClinicianFactory,
     LocationFactory,

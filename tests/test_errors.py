@@ -14,7 +14,7 @@ from django.db import OperationalError
 from django.test import RequestFactory
 
 from directory.errors import server_error
-from tests.factories import UserFactory
+from tests.builders import UserFactory
 from tests.test_production import django_run
 
 CRISIS_LINE = "Call or text"

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from clinics.importing import export_clinics, header, import_clinics
 from clinics.models import Clinic, Location
-from tests.factories import (
+from tests.builders import (
     ClinicFactory,
     LocationFactory,
     OfferingFactory,

@@ -1,6 +1,7 @@
 """FHIR R4 (issue 8): searchsets and reads after Da Vinci PDex Plan-Net, validated with the
 fhir.resources R4B models."""
 
+import copy
 import datetime
 import io
 import json
@@ -16,9 +17,9 @@ from fhir.resources.R4B.organization import Organization
 from fhir.resources.R4B.practitionerrole import PractitionerRole
 
 from clinics.models import Clinic, Location
-from tests.opendata_listings import add_published_clinics, build_open_data_listings
+from tests.builders import add_published_clinics
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("listings")]
 
 MODELS = {
     "Organization": Organization,
@@ -30,8 +31,8 @@ HIDDEN = ("Draft Hidden Clinic", "Archived Hidden Clinic")
 
 
 @pytest.fixture
-def listings():
-    return build_open_data_listings()
+def listings(module_open_data):
+    return copy.deepcopy(module_open_data)
 
 
 def fhir_get(client, url, expect=200):

@@ -11,8 +11,7 @@ from geopy.distance import great_circle
 
 from clinics import geo
 from clinics.models import Location
-from tests.factories import ClinicFactory, LocationFactory
-from tests.listings import ORIGIN, SPHERE_KM, point_at
+from tests.builders import ORIGIN, SPHERE_KM, ClinicFactory, LocationFactory, point_at
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,7 @@ from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
 
 from clinics.models import Clinic, Location
-from tests.factories import ClinicFactory
-from tests.staff_helpers import form_data, make_listing, make_moderator, make_staff
+from tests.builders import ClinicFactory, form_data, make_listing, make_moderator, make_staff
 
 pytestmark = pytest.mark.django_db
 

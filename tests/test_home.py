@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from tests.factories import ClinicFactory, LocationFactory
+from tests.builders import ClinicFactory, LocationFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -1,6 +1,7 @@
 """HSDS 3.0 (issue 8): the mapping, the API under /api/v1/hsds/ and the JSON export, all
 validated against the official Open Referral schemas."""
 
+import copy
 import datetime
 import io
 import json
@@ -12,10 +13,10 @@ from django.utils import timezone
 
 from clinics.models import Clinic, Location, TreatmentRoute
 from clinics.opendata import hsds
+from tests.builders import add_published_clinics
 from tests.hsds_schemas import assert_valid
-from tests.opendata_listings import add_published_clinics, build_open_data_listings
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("listings")]
 
 PAGE_KEYS = {
     "contents",
@@ -35,8 +36,8 @@ def route_pk(slug):
 
 
 @pytest.fixture
-def listings():
-    return build_open_data_listings()
+def listings(module_open_data):
+    return copy.deepcopy(module_open_data)
 
 
 def get(client, url, expect=200):
@@ -78,7 +79,8 @@ def test_ids_looked_up_by_the_api_carry_their_keys(kind, keys):
 
 @pytest.mark.parametrize(
     "text",
-    ["not-a-uuid", str(uuid.uuid4()), "", None],
+    # The random id gets a fixed name: pytest-xdist's workers must collect the same tests.
+    ["not-a-uuid", pytest.param(str(uuid.uuid4()), id="random-uuid4"), "", None],
 )
 def test_other_ids_do_not_parse_as_keys(text):
     assert hsds.parse_keyed_id("clinic", text) is None
@@ -296,6 +298,7 @@ def test_pages_follow_the_hsds_page_object(client, listings):
 
 
 def test_an_empty_directory_is_one_empty_page(client):
+    Clinic.objects.all().delete()  # this module's listings, back after the test
     body = page(client, "/api/v1/hsds/services/")
     assert body["empty"] is True
     assert body["total_items"] == 0

@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 
 from clinics.importing import export_rows, header, import_clinics, read_csv
 from clinics.models import Clinic, Location, Offering, PayerAcceptance
-from tests.factories import ClinicFactory
+from tests.builders import ClinicFactory
 
 pytestmark = pytest.mark.django_db
 

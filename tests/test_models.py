@@ -14,7 +14,7 @@ from clinics.models import (
     TreatmentRoute,
 )
 from clinics.validators import npi_is_valid, parse_state_list, validate_npi
-from tests.factories import (
+from tests.builders import (
     ClinicFactory,
     ClinicianFactory,
     LocationFactory,

@@ -10,8 +10,16 @@ from django.urls import reverse
 
 from clinics import moderation
 from clinics.models import Clinic, Location, Offering, StaffMembership
-from tests.factories import ClinicianFactory, LocationFactory, OfferingFactory, route
-from tests.staff_helpers import admin_change_data, make_listing, make_moderator, make_staff
+from tests.builders import (
+    ClinicianFactory,
+    LocationFactory,
+    OfferingFactory,
+    admin_change_data,
+    make_listing,
+    make_moderator,
+    make_staff,
+    route,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -22,7 +22,6 @@ from schemathesis.checks import (
 from clinics.models import Clinic, TreatmentRoute
 from clinics.opendata import hsds
 from directory.wsgi import application
-from tests.opendata_listings import build_open_data_listings
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 schema.config.generation.update(modes=[GenerationMode.POSITIVE])
@@ -40,11 +39,9 @@ def route_pk(slug):
 
 
 @pytest.fixture
-def open_data(db, settings):
+def open_data(db, settings, module_open_data):
     settings.ALLOWED_HOSTS = ["*"]
     cache.clear()
-    if not hsds.published_clinics().exists():
-        build_open_data_listings()
     # Requests go through the real WSGI handler, which closes the database connection when a
     # request ends; that would end the test's transaction (Django's test client does this too).
     request_started.disconnect(close_old_connections)
@@ -54,6 +51,7 @@ def open_data(db, settings):
     request_finished.connect(close_old_connections)
 
 
+@pytest.mark.slow
 @schema.parametrize()
 @settings(
     max_examples=12,
@@ -69,6 +67,7 @@ def test_api_conforms_to_its_description(case, open_data):
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("module_open_data")  # the module's data, for every test
 def test_description_covers_the_contract(client):
     response = client.get("/api/v1/openapi.json")
     assert response.status_code == 200
@@ -127,6 +126,7 @@ def test_search_parameters_are_generated_from_the_filterset():
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("module_open_data")  # the module's data, for every test
 def test_docs_page_renders_every_operation_without_scripts(client):
     response = client.get("/api/")
     assert response.status_code == 200
@@ -176,6 +176,7 @@ def concrete_cases(rich):
     ]
 
 
+@pytest.mark.slow
 def test_real_objects_conform_to_the_description(open_data):
     rich = Clinic.objects.get(slug="cascade-ketamine-center")
     for path, path_parameters, query in concrete_cases(rich):

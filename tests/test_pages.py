@@ -1,5 +1,9 @@
-"""The public HTML pages of the search: results, clinic detail, guides."""
+"""The public HTML pages: a clinic's detail page, guides, what every page has.
 
+Every test here starts from one rich clinic, built once for the module; the search page is
+in test_search_page.py."""
+
+import copy
 import datetime
 import json
 import re
@@ -8,22 +12,17 @@ from html.parser import HTMLParser
 import pytest
 
 from clinics.models import Clinic, Condition, TreatmentRoute
-from tests.factories import (
+from tests.builders import (
     ClinicFactory,
     ClinicianFactory,
     LocationFactory,
     OfferingFactory,
     OpeningHoursFactory,
     PayerAcceptanceFactory,
-    condition,
-    language,
-    payer,
-    payment_option,
-    route,
+    add_location,
 )
-from tests.listings import build_listings
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clinic")]
 
 
 class ScriptsAndStyles(HTMLParser):
@@ -72,8 +71,17 @@ def assert_fits_strict_csp(html):
     assert not re.search(r'<link[^>]+href="https?://', html)
 
 
+@pytest.fixture(scope="module")
+def module_clinic(module_db):
+    return module_db.build(build_clinic)
+
+
 @pytest.fixture
-def clinic():
+def clinic(module_clinic):
+    return copy.deepcopy(module_clinic)
+
+
+def build_clinic():
     clinic = ClinicFactory(
         name="Rose City Ketamine",
         slug="rose-city-ketamine",
@@ -89,25 +97,33 @@ def clinic():
         booking_url="https://book.example.org/rose",
         npi="1234567893",
     )
-    first = LocationFactory(clinic=clinic, name="Pearl District", postal_code="97209")
-    second = LocationFactory(
-        clinic=clinic, name="Eastside", latitude=45.51, longitude=-122.60, postal_code="97214"
+    add_location(
+        clinic,
+        name="Pearl District",
+        postal_code="97209",
+        routes={
+            "iv": {
+                "price_min_usd": 450,
+                "price_max_usd": 650,
+                "series_price_usd": 2400,
+                "session_minutes": 50,
+            }
+        },
+        payers=["cigna"],
+        payment_options=["superbill", "financing"],
+        languages=["es"],
+        conditions=["ptsd"],
+        hours=[(2, "08:00", "16:30")],
     )
-    OfferingFactory(
-        location=first,
-        route=route("iv"),
-        price_min_usd=450,
-        price_max_usd=650,
-        series_price_usd=2400,
-        session_minutes=50,
+    add_location(
+        clinic,
+        name="Eastside",
+        latitude=45.51,
+        longitude=-122.60,
+        postal_code="97214",
+        routes={"esketamine": (0, 0)},
+        payers=[("aetna", "esketamine")],
     )
-    OfferingFactory(location=second, route=route("esketamine"), price_min_usd=0, price_max_usd=0)
-    PayerAcceptanceFactory(location=second, payer=payer("aetna"), route=route("esketamine"))
-    PayerAcceptanceFactory(location=first, payer=payer("cigna"))
-    first.payment_options.add(payment_option("superbill"), payment_option("financing"))
-    first.languages.add(language("es"))
-    first.conditions.add(condition("ptsd"))
-    OpeningHoursFactory(location=first, weekday=2, opens="08:00", closes="16:30")
     ClinicianFactory(clinic=clinic, name="Dr. Ada Lovelace", credential="MD", npi="1558598797")
     return clinic
 
@@ -221,107 +237,6 @@ def test_detail_page_query_count_is_constant(client, clinic, django_assert_max_n
         assert client.get("/clinics/rose-city-ketamine/").status_code == 200
 
 
-# Results page ---------------------------------------------------------------------------
-
-
-def test_results_page_shows_the_form_with_current_values(client):
-    build_listings()
-    html = client.get(
-        "/search/?near=97205&radius=50&route=iv&route=esketamine&psychotherapy=true&sort=price"
-    ).content.decode()
-    assert 'name="near" value="97205"' in html
-    assert '<option value="50" selected>' in html
-    assert 'name="route" value="iv" checked' in html
-    assert 'name="route" value="esketamine" checked' in html
-    assert re.search(r'value="im">\s*IM injection <span class="count">\(0\)</span>', html)
-    assert 'name="psychotherapy" value="true" checked' in html
-    assert '<option value="price" selected>' in html
-    assert "3 locations within 50 miles of Portland, OR 97205" in html
-
-
-def test_each_result_shows_the_essentials(client):
-    build_listings()
-    html = client.get("/search/?near=97205").content.decode()
-    for text in [
-        "1.0</strong> miles away",
-        "IV infusion: $400–$600",
-        "Aetna (Esketamine (Spravato) nasal spray)",
-        "Self-pay",
-        "Ketamine-assisted psychotherapy in house",
-        "Verified on October 1, 2026",
-        "Not yet verified",
-        "tel:+15035550100",
-        'href="https://clinic',
-        "Accepting new patients",
-        "Not accepting new patients",
-    ]:
-        assert text in html, text
-    assert_fits_strict_csp(html)
-
-
-def test_results_page_shows_facet_counts(client):
-    build_listings()
-    html = client.get("/search/?near=97205").content.decode()
-    # Alpha and Cascade offer IV within 25 miles; Bridge offers IM.
-    assert re.search(r'value="iv">\s*IV infusion <span class="count">\(2\)</span>', html)
-    assert re.search(r'value="im">\s*IM injection <span class="count">\(1\)</span>', html)
-
-
-def test_results_are_paginated_by_20_with_links_that_work_without_js(client):
-    for _ in range(45):
-        LocationFactory()
-    html = client.get("/search/?near=97205").content.decode()
-    assert html.count('<article class="result"') == 20
-    assert "Page 1 of 3" in html
-    assert 'href="/search/?near=97205&amp;page=2" rel="next"' in html
-    html = client.get("/search/?near=97205&page=3").content.decode()
-    assert html.count('<article class="result"') == 5
-    assert 'rel="prev"' in html
-    assert 'rel="next"' not in html
-
-
-def test_no_results_suggest_a_wider_radius_or_fewer_filters(client):
-    build_listings()
-    html = client.get("/search/?near=97205&radius=10&insurance=medicare").content.decode()
-    assert "No providers match this search" in html
-    assert 'href="/search/?near=97205&amp;radius=25&amp;insurance=medicare"' in html
-    assert 'href="/search/?near=97205&amp;radius=10"' in html
-
-
-def test_errors_are_shown_next_to_the_form(client):
-    response = client.get("/search/?near=Portlnd,+OR&route=oral")
-    assert response.status_code == 400
-    html = response.content.decode()
-    assert 'id="near-errors"' in html
-    assert "Did you mean: Portland, OR?" in html
-    assert 'id="route-errors"' in html
-    assert "&quot;oral&quot; is not a known treatment route" in html
-    assert 'aria-invalid="true"' in html
-    assert 'name="near" value="Portlnd, OR"' in html
-    assert (
-        '<a href="/search/?near=Portland%2C+OR&amp;route=oral">Search near Portland, OR</a>' in html
-    )
-
-
-def test_search_page_without_parameters_lists_everything_by_name(client):
-    build_listings()
-    response = client.get("/search/")
-    assert response.status_code == 200
-    assert "5 locations" in response.content.decode()
-
-
-def test_use_my_location_and_map_are_progressive_enhancements(client):
-    build_listings()
-    html = client.get("/search/?near=97205").content.decode()
-    assert '<button type="button" class="link-button" data-locate hidden>' in html
-    assert "/static/js/locate.js" in html
-    assert 'id="results-map"' in html and "hidden" in html
-    points = json.loads(
-        next(s for s in parse(html).scripts if s["attrs"].get("id") == "results-map-points")["text"]
-    )
-    assert len(points) == 3
-
-
 # Guides, home, navigation -------------------------------------------------------------------
 
 
@@ -366,15 +281,6 @@ def test_home_has_a_search_box(client):
     html = client.get("/").content.decode()
     assert 'action="/search/"' in html
     assert 'name="near"' in html
-
-
-def test_sort_links_keep_the_search_and_mark_the_current_order(client):
-    build_listings()
-    html = client.get("/search/?near=97205&route=iv&page=1").content.decode()
-    assert '<strong aria-current="true">Distance</strong>' in html
-    assert 'href="/search/?near=97205&amp;route=iv&amp;sort=price"' in html
-    html = client.get("/search/?route=iv").content.decode()
-    assert "sort=distance" not in html
 
 
 def test_stale_listings_say_they_may_be_outdated(client, clinic):

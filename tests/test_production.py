@@ -13,7 +13,7 @@ from django.db import DatabaseError
 from django.test import override_settings
 from django.urls import reverse
 
-from tests.factories import ClinicFactory, LocationFactory, UserFactory
+from tests.builders import ClinicFactory, LocationFactory, UserFactory
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.django_db
@@ -178,6 +178,7 @@ def two_databases(tmp_path):
         ]
 
 
+@pytest.mark.slow
 def test_anonymous_reads_use_the_replica_and_writes_the_primary(two_databases):
     primary, replica = two_databases
     migrate = (
@@ -187,7 +188,7 @@ def test_anonymous_reads_use_the_replica_and_writes_the_primary(two_databases):
     django_run(migrate, DATABASE_URL=replica)
     # Data that exists only in the replica, as if replicated earlier.
     django_run(
-        "from tests.factories import ClinicFactory, LocationFactory\n"
+        "from tests.builders import ClinicFactory, LocationFactory\n"
         "LocationFactory(clinic=ClinicFactory(name='Replica Clinic', slug='replica-clinic'))",
         DATABASE_URL=replica,
     )

@@ -7,8 +7,7 @@ from django.urls import reverse
 
 from clinics.models import Report
 from clinics.moderation.forms import form_timestamp
-from tests.factories import ClinicFactory
-from tests.staff_helpers import make_moderator
+from tests.builders import ClinicFactory, make_moderator
 
 pytestmark = pytest.mark.django_db
 
@@ -123,7 +122,7 @@ def test_moderator_resolves_a_report_with_a_note(client, clinic):
 
 @pytest.mark.parametrize(("who", "status"), [("moderator", 200), ("other_staff", 404)])
 def test_report_page_is_for_moderators_only(client, clinic, who, status):
-    from tests.staff_helpers import make_staff
+    from tests.builders import make_staff
 
     report = Report.objects.create(clinic=clinic, problem="other", details="x")
     user = make_moderator() if who == "moderator" else make_staff(clinic)

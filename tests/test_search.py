@@ -1,47 +1,32 @@
-"""The search contract (docs/api.md): filters, sorts, pages, errors, query counts.
+"""The search contract (docs/api.md): filters, sorts, errors, JSON and HTML, facets.
 
-Most tests go through /api/v1/locations/, which shares its FilterSet with /search/; the
-tests at the end check that the two answer the same.
+Every test here searches the same hand-made listings around Portland, OR, built once for
+the module (tests/builders/datasets.py). Most tests go through /api/v1/locations/, which
+shares its FilterSet with /search/; the tests at the end check that the two answer the same.
+Pages are in test_search_paging.py, the masks in test_search_masks.py, query counts in
+test_search_queries.py.
 """
 
+import copy
 import re
 from urllib.parse import urlencode
 
 import pytest
-from django.core.exceptions import ValidationError
-from django.db import connection
 from django.http import QueryDict
-from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from clinics.models import (
-    Condition,
-    Language,
-    Location,
-    Payer,
-    PaymentOption,
-    TreatmentRoute,
-    refresh_masks,
-)
 from clinics.search import LocationFilter
-from tests.factories import (
-    LocationFactory,
-    OfferingFactory,
-    PayerAcceptanceFactory,
-    payer,
-    route,
-)
-from tests.listings import ORIGIN, build_listings, make_location, offer, point_at
+from tests.builders import ORIGIN
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("listings")]
 
 PUBLISHED = ["Alpha", "Bridge", "Cascade", "Delta", "Evergreen"]
 
 
 @pytest.fixture
-def listings():
-    return build_listings()
+def listings(module_search_listings):
+    return copy.deepcopy(module_search_listings)
 
 
 def search(client, params=(), expect=200):
@@ -128,53 +113,6 @@ def test_combining_two_parameters_is_the_intersection(client, listings, params, 
     assert both == alone & accepting
 
 
-def test_route_filter_follows_offerings_as_they_change(client):
-    """The route filter reads Location.route_mask: every change to offerings moves it."""
-    location = make_location("Changing", 1)
-    assert search(client, {"route": "iv"})["count"] == 0
-    iv = offer(location, "iv", 400, 600)
-    offer(location, "esketamine")
-    assert search(client, {"route": "iv"})["count"] == 1
-    assert search(client, {"route": ["im", "esketamine"]})["count"] == 1
-    iv.delete()
-    assert search(client, {"route": "iv"})["count"] == 0
-    location.offerings.update(route=route("lozenge"))  # no signals: refresh by hand
-    refresh_masks([location.pk])
-    assert search(client, {"route": "lozenge"})["count"] == 1
-
-
-def test_insurance_follows_acceptances_as_they_change(client):
-    """The insurance filter reads Location.payer_mask: every change to acceptances moves it."""
-    location = make_location("Changing", 1)
-    assert search(client, {"insurance": "aetna"})["count"] == 0
-    aetna = PayerAcceptanceFactory(location=location, payer=payer("aetna"), route=route("iv"))
-    PayerAcceptanceFactory(location=location, payer=payer("cigna"))
-    assert search(client, {"insurance": "aetna"})["count"] == 1
-    assert search(client, {"insurance": ["humana", "cigna"]})["count"] == 1
-    aetna.delete()
-    assert search(client, {"insurance": "aetna"})["count"] == 0
-    assert search(client, {"insurance": "cigna"})["count"] == 1
-    # A location saved from an instance loaded earlier keeps what the acceptances say.
-    stale = Location.objects.get(pk=location.pk)
-    PayerAcceptanceFactory(location=location, payer=payer("aetna"))
-    stale.name = "Renamed"
-    stale.save()
-    assert search(client, {"insurance": "aetna"})["count"] == 1
-
-
-@pytest.mark.parametrize("model", [Payer, TreatmentRoute])
-def test_each_route_and_payer_gets_its_own_bit_and_at_most_63_fit(db, model):
-    bits = list(model.objects.values_list("bit", flat=True))
-    assert len(bits) == len(set(bits)) and max(bits) < 63
-    new = model.objects.create(slug="new-one", name="New one")
-    assert new.bit not in bits
-    for number in range(63 - len(bits) - 1):
-        model.objects.create(slug=f"option-{number}", name=f"Option {number}")
-    plural = model._meta.verbose_name_plural
-    with pytest.raises(ValidationError, match=f"at most 63 {plural}"):
-        model(slug="one-too-many", name="One too many").full_clean()
-
-
 def test_unpublished_listings_never_appear(client, listings):
     everything = {
         "near": "97205",
@@ -225,71 +163,6 @@ def test_sort_by_verified_most_recent_first_unverified_last(client, listings):
 def test_sort_distance_without_near_is_an_error(client, listings):
     body = search(client, {"sort": "distance"}, expect=400)
     assert "sort" in body["errors"]
-
-
-# Pagination ---------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def crowd():
-    """45 locations at the same spot and price, so only the tie-break orders them."""
-    latitude, longitude = point_at(2)
-    locations = LocationFactory.create_batch(45, latitude=latitude, longitude=longitude)
-    for location in locations:
-        OfferingFactory(location=location, price_min_usd=400, price_max_usd=400)
-    return locations
-
-
-@pytest.mark.parametrize("sort", ["distance", "price", "name", "verified"])
-def test_pages_never_overlap_and_cover_everything(client, crowd, sort):
-    params = {"near": "97205", "sort": sort, "page_size": "10"}
-    seen = []
-    page = 1
-    while True:
-        body = search(client, {**params, "page": page})
-        assert body["count"] == 45
-        assert body["page"] == page
-        seen += [r["id"] for r in body["results"]]
-        if body["next"] is None:
-            break
-        assert body["next"].startswith("/api/v1/locations/?")
-        assert f"page={page + 1}" in body["next"]
-        page += 1
-    assert page == 5
-    assert len(seen) == len(set(seen)) == 45
-    assert set(seen) == {location.pk for location in crowd}
-    if sort in ("distance", "price", "verified"):
-        assert seen == sorted(seen)  # ties broken by id
-
-
-def test_next_and_previous_follow_the_same_search(client, crowd):
-    first = search(client, {"near": "97205", "page_size": "20", "route": "iv"})
-    assert first["previous"] is None
-    second = client.get(first["next"]).json()
-    assert second["page"] == 2
-    assert second["previous"].startswith("/api/v1/locations/?")
-    back = client.get(second["previous"]).json()
-    assert back["results"] == first["results"]
-    third = client.get(second["next"]).json()
-    assert len(third["results"]) == 5
-    assert third["next"] is None
-
-
-def test_default_page_size_is_20(client, crowd):
-    body = search(client, {})
-    assert body["page_size"] == 20
-    assert len(body["results"]) == 20
-
-
-def test_a_page_past_the_end_is_404(client, crowd):
-    search(client, {"page": "3"})
-    body = search(client, {"page": "4"}, expect=404)
-    assert body["errors"]["page"]
-    assert client.get("/search/?page=4").status_code == 404
-
-
-def test_an_absurd_page_number_is_404_not_500(client, crowd):
-    search(client, {"page": str(10**30)}, expect=404)
 
 
 def test_first_page_of_nothing_is_an_empty_200(client, listings):
@@ -389,60 +262,6 @@ def test_no_input_causes_a_server_error(client, pairs):
             errors = response.json()["errors"]
             assert errors
             assert all(isinstance(m, str) and m for ms in errors.values() for m in ms)
-
-
-# Constant number of queries ----------------------------------------------------------------
-
-
-def many_rich_locations(count):
-    for index in range(count):
-        location = make_location(f"Many {index}", 1 + index % 20, bearing=index * 7)
-        offer(location, "iv", 400, 600)
-        offer(location, "esketamine", 10, 50)
-        PayerAcceptanceFactory(location=location)
-        location.conditions.add(*Condition.objects.all()[:3])
-        location.payment_options.add(*PaymentOption.objects.all()[:2])
-        location.languages.add(*Language.objects.all()[:2])
-
-
-def count_queries(client, url):
-    client.get(url)  # reference data is read once per listings version, not per search
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(captured)
-
-
-SEARCHES = [
-    "?near=97205",
-    "?near=97205&route=iv&route=esketamine&insurance=aetna&condition=ptsd"
-    "&payment=self-pay&language=en&max_price=500&psychotherapy=true&sort=price",
-    "?sort=verified&page_size=100",
-]
-
-
-@pytest.mark.parametrize("query", SEARCHES)
-@pytest.mark.parametrize("url", ["/api/v1/locations/", "/search/"])
-def test_query_count_does_not_grow_with_results(client, url, query, django_assert_max_num_queries):
-    many_rich_locations(3)
-    few = count_queries(client, url + query)
-    many_rich_locations(37)
-    many = count_queries(client, url + query)
-    assert few == many
-    limit = 12 if url.startswith("/api/") else 20
-    with django_assert_max_num_queries(limit):
-        client.get(url + query)
-
-
-def test_api_search_is_one_query(client, django_assert_num_queries):
-    many_rich_locations(40)
-    # The first search of a listings version reads the reference tables (five small queries).
-    client.get("/api/v1/locations/?near=97205&route=iv")
-    # Then the page, its total and what each result shows come from one query.
-    with django_assert_num_queries(1):
-        body = client.get("/api/v1/locations/?near=97205&route=iv").json()
-    assert body["count"] == 40
-    assert all(result["routes"] and result["languages"] for result in body["results"])
 
 
 # JSON and HTML agree ----------------------------------------------------------------------

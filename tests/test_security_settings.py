@@ -13,7 +13,7 @@ from django.conf import settings as django_settings
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from tests.factories import UserFactory
+from tests.builders import UserFactory
 from tests.test_settings import SITE_URL, load_settings
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # every test starts a fresh interpreter
+
 ROOT = Path(__file__).resolve().parent.parent
 SITE_URL = "https://directory.example.org"
 

@@ -11,8 +11,7 @@ from django.utils import timezone
 
 from clinics import access
 from clinics.models import Clinic, StaffMembership
-from tests.factories import ClinicFactory, UserFactory
-from tests.staff_helpers import make_staff
+from tests.builders import ClinicFactory, UserFactory, make_staff
 
 pytestmark = pytest.mark.django_db
 

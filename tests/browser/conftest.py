@@ -21,7 +21,7 @@ from django.db import connection, transaction
 from django.test import override_settings
 
 from clinics.models import Clinic, Clinician, Location, Offering, OpeningHours, PayerAcceptance
-from tests.browser.data import build_browser_listings
+from tests.builders import build_browser_listings
 
 # Playwright's sync API runs an event loop in the main thread; the Django ORM calls made by
 # the tests themselves (building data, checking results) are still synchronous.

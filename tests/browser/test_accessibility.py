@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import axe_violations, horizontal_overflow
-from tests.browser.data import SEARCH_ZIP
+from tests.builders import SEARCH_ZIP
 
 pytestmark = [
     pytest.mark.browser,

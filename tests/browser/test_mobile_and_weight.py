@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import SCREENSHOTS, TILE_PATH, horizontal_overflow, screenshot
-from tests.browser.data import SEARCH_ZIP
+from tests.builders import SEARCH_ZIP
 
 pytestmark = [
     pytest.mark.browser,

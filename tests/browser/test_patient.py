@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.data import CLUSTER_SIZE, SEARCH_ZIP
+from tests.builders import CLUSTER_SIZE, SEARCH_ZIP
 
 pytestmark = [
     pytest.mark.browser,

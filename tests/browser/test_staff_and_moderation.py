@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from clinics.models import Clinic, Report, StaffMembership
 from tests.browser.conftest import axe_violations
-from tests.staff_helpers import make_listing, make_moderator, make_staff
+from tests.builders import make_listing, make_moderator, make_staff
 
 pytestmark = [
     pytest.mark.browser,

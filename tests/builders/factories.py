@@ -74,6 +74,8 @@ class LocationFactory(factory.django.DjangoModelFactory):
 
 
 class OfferingFactory(factory.django.DjangoModelFactory):
+    """IV infusions at $450-650 unless told otherwise."""
+
     class Meta:
         model = Offering
 
