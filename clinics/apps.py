@@ -8,6 +8,7 @@ class ClinicsConfig(AppConfig):
 
     def ready(self):
         from django.db.models.signals import m2m_changed, post_delete, post_save
+        from simple_history.signals import pre_create_historical_record
 
         from clinics import caching
         from clinics.models import (
@@ -22,7 +23,13 @@ class ClinicsConfig(AppConfig):
             PayerAcceptance,
             PaymentOption,
             TreatmentRoute,
+            record_change_author,
             refresh_masks_of_location,
+        )
+
+        # History records name the staff member whose change a moderator approved.
+        pre_create_historical_record.connect(
+            record_change_author, dispatch_uid="history-change-author"
         )
 
         # Any change to what a search can show makes cached facet counts stale.

@@ -48,7 +48,6 @@ def build_world():
         "superuser": UserFactory(is_staff=True, is_superuser=True),
     }
     copy_a = moderation.clinic_start_edit(clinic=clinic_a, user=users["staff_a"])
-    copy_a = moderation.clinic_submit(clinic=copy_a, user=users["staff_a"])
     copy_b = moderation.clinic_start_edit(clinic=clinic_b, user=users["staff_b"])
     return {"a": clinic_a, "b": clinic_b, "copy_a": copy_a, "copy_b": copy_b, "users": users}
 
@@ -96,7 +95,12 @@ def do_edit(world, client):
 
 
 def do_approve(world, client):
-    client.post(reverse("moderation:clinic", args=[world["copy_a"].pk]), {"action": "approve"})
+    moderation.clinic_submit(clinic=world["copy_a"], user=world["users"]["staff_a"])
+    version = moderation.review_version(world["copy_a"])
+    client.post(
+        reverse("moderation:clinic", args=[world["copy_a"].pk]),
+        {"action": "approve", "version": version},
+    )
     world["a"].refresh_from_db()
     return not Clinic.objects.filter(pk=world["copy_a"].pk).exists()
 
@@ -107,7 +111,10 @@ def do_revert(world, client):
     clinic.phone = "+1 503 555 0555"
     clinic._change_reason = "Phone corrected"
     clinic.save()
-    client.post(reverse("moderation:history", args=[clinic.pk]), {"point": first["key"]})
+    version = moderation.revert_plan(clinic=clinic, as_of=first["as_of"]).version
+    client.post(
+        reverse("moderation:revert", args=[clinic.pk]), {"point": first["key"], "version": version}
+    )
     clinic.refresh_from_db()
     return clinic.phone == "+1 503 555 0101"
 

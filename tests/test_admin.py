@@ -19,6 +19,7 @@ pytestmark = pytest.mark.django_db
 LEFT_OUT = {
     # Maintained by the app, shown read-only elsewhere or not useful to edit.
     "location": {"clinic", "route_mask", "payer_mask"},  # the parent; copies of the inlines
+    "clinic": {"draft_base"},  # a working copy's starting point, read by approval (issue 15.2)
     "payer": {"bit"},  # given on creation, internal to the search filters
     "treatmentroute": {"bit"},
 }

@@ -87,7 +87,10 @@ def test_staff_edit_waits_for_approval_then_reaches_the_public(client, listing, 
     rows = {(row["field"], row["before"], row["after"]) for row in response.context["diff"]}
     assert ("phone", "+1 503 555 0100", "+1 503 555 0199") in rows
     assert ("city", "Portland", "Beaverton") in rows
-    response = client.post(reverse("moderation:clinic", args=[copy.pk]), {"action": "approve"})
+    response = client.post(
+        reverse("moderation:clinic", args=[copy.pk]),
+        {"action": "approve", "version": response.context["version"]},
+    )
     assert response.status_code == 302
 
     listing.refresh_from_db()
@@ -116,7 +119,10 @@ def test_reject_with_reason_emails_the_staff(client, listing, staff, moderator):
     assert response.status_code == 400
     assert "This field is required" in response.text
 
-    response = client.post(url, {"action": "reject", "reason": "Prices need a source."})
+    version = client.get(url).context["version"]
+    response = client.post(
+        url, {"action": "reject", "reason": "Prices need a source.", "version": version}
+    )
     assert response.status_code == 302
     copy.refresh_from_db()
     assert copy.status == Clinic.Status.REJECTED
@@ -126,7 +132,7 @@ def test_reject_with_reason_emails_the_staff(client, listing, staff, moderator):
     listing.refresh_from_db()
     assert listing.status == Clinic.Status.PUBLISHED
 
-    # Staff fix it and submit again.
+    # Staff fix it and submit again (a rejected listing is theirs to edit).
     client.force_login(staff)
     response = client.get(change_url(copy))
     assert "Prices need a source." in response.text
@@ -203,7 +209,10 @@ def test_a_claimed_review_cannot_be_decided_by_another_moderator(client, listing
     assert not moderation.moderation_claim(item=copy, moderator=other)
 
     client.force_login(other)
-    response = client.post(reverse("moderation:clinic", args=[copy.pk]), {"action": "approve"})
+    response = client.post(
+        reverse("moderation:clinic", args=[copy.pk]),
+        {"action": "approve", "version": moderation.review_version(copy)},
+    )
     assert response.status_code == 302
     copy.refresh_from_db()
     assert copy.status == Clinic.Status.PENDING
@@ -258,8 +267,15 @@ def test_revert_restores_the_listing_with_its_locations(client, listing, staff, 
     assert any(
         line.startswith("Location ") and line.endswith(": created") for line in created["changes"]
     )
+    revert_url = reverse("moderation:revert", args=[listing.pk])
+    response = client.get(revert_url, {"point": created["key"]})
+    assert response.status_code == 200
+    listing.refresh_from_db()
+    assert listing.phone == "+1 503 555 0177"  # nothing changes before the confirmation
+    changes = {(row["field"], row["before"], row["after"]) for row in response.context["changes"]}
+    assert ("phone", "+1 503 555 0177", "+1 503 555 0100") in changes
     response = client.post(
-        reverse("moderation:history", args=[listing.pk]), {"point": created["key"]}
+        revert_url, {"point": created["key"], "version": response.context["plan"].version}
     )
     assert response.status_code == 302
 
@@ -276,9 +292,10 @@ def test_revert_of_an_unknown_version_is_404(client, listing, moderator):
     other = make_listing()
     client.force_login(moderator)
     foreign_point = moderation.listing_history(other)[0]["key"]
-    url = reverse("moderation:history", args=[listing.pk])
+    url = reverse("moderation:revert", args=[listing.pk])
     assert client.post(url, {"point": foreign_point}).status_code == 404
     assert client.post(url, {"point": "nope"}).status_code == 404
+    assert client.get(url, {"point": foreign_point}).status_code == 404
 
 
 def test_admin_edits_are_recorded_with_the_user(admin_client, admin_user, listing):

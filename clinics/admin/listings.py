@@ -1,9 +1,10 @@
 """Admins of the listings: clinics with their locations and clinicians, locations with offerings."""
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.db.models import Count
-from django.http import HttpResponseRedirect
-from django.urls import reverse
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.urls import path, reverse
 from django.utils.html import format_html
 
 from clinics import access, moderation
@@ -141,6 +142,32 @@ class ClinicAdmin(ClinicBulkAdminMixin, ClinicScopedAdminMixin, ReadOnlyHistoryA
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(location_total=Count("locations"))
+
+    def get_urls(self):
+        withdraw = self.admin_site.admin_view(self.withdraw_view)
+        return [
+            path("<path:object_id>/withdraw/", withdraw, name="clinics_clinic_withdraw"),
+            *super().get_urls(),
+        ]
+
+    def withdraw_view(self, request, object_id):
+        """Staff take a pending listing back from review to edit it again (issue 12.2)."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        clinic = self.get_object(request, unquote(object_id))
+        if clinic is None:
+            raise Http404("No such clinic.")
+        try:
+            moderation.clinic_withdraw(clinic=clinic, user=request.user)
+        except moderation.ModerationError as error:
+            self.message_user(request, str(error), messages.ERROR)
+        else:
+            self.message_user(
+                request,
+                "Withdrawn from review: edit the listing, then submit it again.",
+                messages.SUCCESS,
+            )
+        return HttpResponseRedirect(reverse("admin:clinics_clinic_change", args=[clinic.pk]))
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))

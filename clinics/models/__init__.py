@@ -1,5 +1,6 @@
 """The data, in one app labelled `clinics`: reference data, clinics, locations, staff, reports."""
 
+from clinics.models.changes import ChangeAuthor, record_change_author
 from clinics.models.clinic import (
     MODERATE_PERMISSION,
     STAFF_EDITABLE_STATUSES,
@@ -52,6 +53,7 @@ __all__ = [
     "MODERATE_PERMISSION",
     "STAFF_EDITABLE_STATUSES",
     "AcceptedPayer",
+    "ChangeAuthor",
     "ClaimRequest",
     "Clinic",
     "ClinicQuerySet",
@@ -84,6 +86,7 @@ __all__ = [
     "price_label",
     "psychotherapy_q",
     "published_q",
+    "record_change_author",
     "refresh_masks",
     "refresh_masks_of_location",
     "with_summary",

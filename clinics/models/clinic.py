@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.urls import get_script_prefix, reverse
 from simple_history.models import HistoricalRecords
 
+from clinics.models.changes import ChangeAuthor
 from clinics.models.reference import ProfessionalBody
 from clinics.validators import parse_state_list, phone_validator, validate_npi, validate_state_list
 
@@ -194,6 +195,13 @@ class Clinic(models.Model):
         related_name="working_copy",
         help_text="The published listing this working copy proposes changes to.",
     )
+    draft_base = models.JSONField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="In a working copy: the published listing as it was when the copy was made "
+        "(clinics.moderation.state), so approval applies only what the staff changed.",
+    )
     review_note = models.TextField(
         blank=True, help_text="The moderator's reason for the last decision, sent to the staff."
     )
@@ -213,7 +221,9 @@ class Clinic(models.Model):
         '"may be outdated" until a moderator verifies it again.',
     )
 
-    history = HistoricalRecords(m2m_fields=[memberships])
+    history = HistoricalRecords(
+        m2m_fields=[memberships], excluded_fields=["draft_base"], bases=[ChangeAuthor]
+    )
     objects = ClinicQuerySet.as_manager()
 
     # Psychotherapy integration (DOMAIN.md) is any of these three kinds. The search filter,
@@ -271,8 +281,9 @@ class Clinic(models.Model):
 
 
 # The states in which clinic staff may change a listing; published and archived rows change
-# only through clinic_approve (or a moderator).
-STAFF_EDITABLE_STATUSES = [Clinic.Status.DRAFT, Clinic.Status.PENDING, Clinic.Status.REJECTED]
+# only through clinic_approve (or a moderator). A listing waiting for review is frozen, so
+# the moderator approves what they reviewed (issue 12.2): staff withdraw it to edit again.
+STAFF_EDITABLE_STATUSES = [Clinic.Status.DRAFT, Clinic.Status.REJECTED]
 
 
 @functools.lru_cache(maxsize=8)
@@ -326,7 +337,7 @@ class Clinician(models.Model):
     )
     role = models.CharField(max_length=120, blank=True, help_text='e.g. "Medical director"')
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ChangeAuthor])
     objects = ClinicianQuerySet.as_manager()
 
     class Meta:

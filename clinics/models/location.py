@@ -11,6 +11,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from clinics import geo
+from clinics.models.changes import ChangeAuthor
 from clinics.models.clinic import Clinic, published_q
 from clinics.models.reference import Condition, Language, Payer, PaymentOption, TreatmentRoute
 from clinics.validators import US_STATES, phone_validator, validate_postal_code
@@ -102,7 +103,9 @@ class Location(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords(
-        m2m_fields=[conditions, payment_options, languages], excluded_fields=MASK_FIELDS
+        m2m_fields=[conditions, payment_options, languages],
+        excluded_fields=MASK_FIELDS,
+        bases=[ChangeAuthor],
     )
     objects = LocationQuerySet.as_manager()
 
@@ -200,7 +203,7 @@ class OpeningHours(models.Model):
     opens = models.TimeField()
     closes = models.TimeField()
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ChangeAuthor])
 
     class Meta:
         ordering = ["location", "weekday", "opens"]
@@ -248,7 +251,7 @@ class Offering(models.Model):
     )
     notes = models.TextField(blank=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ChangeAuthor])
     objects = OfferingQuerySet.as_manager()
 
     class Meta:
@@ -335,7 +338,7 @@ class PayerAcceptance(models.Model):
         "Esketamine is often covered when IV is not.",
     )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ChangeAuthor])
 
     class Meta:
         ordering = ["location", "payer__name"]

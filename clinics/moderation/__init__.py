@@ -5,17 +5,18 @@ from clinics.moderation.claims import (
     claim_request_reject,
     claim_request_submit,
 )
-from clinics.moderation.copying import clinic_content_fields, location_content_fields
-from clinics.moderation.diff import listing_diff, listing_snapshot
+from clinics.moderation.diff import listing_diff
 from clinics.moderation.duplicates import DuplicatePair, find_duplicates
 from clinics.moderation.errors import ModerationError
-from clinics.moderation.history import clinic_revert, listing_history
+from clinics.moderation.history import listing_history
 from clinics.moderation.merge import MergeError, MergeResult, clinic_merge
 from clinics.moderation.notifications import moderator_emails, staff_emails
 from clinics.moderation.onboarding import moderator_add, password_setting_link, staff_add
 from clinics.moderation.queue import moderation_claim, moderation_release
 from clinics.moderation.reports import report_resolve, report_submit
+from clinics.moderation.revert import RevertPlan, clinic_revert, revert_plan
 from clinics.moderation.stale import STALE_AFTER, flag_stale_listings, stale_listings
+from clinics.moderation.state import clinic_content_fields, listing_state, location_content_fields
 from clinics.moderation.workflow import (
     clinic_approve,
     clinic_propose,
@@ -23,6 +24,8 @@ from clinics.moderation.workflow import (
     clinic_start_edit,
     clinic_submit,
     clinic_verify,
+    clinic_withdraw,
+    review_version,
 )
 
 __all__ = [
@@ -30,6 +33,7 @@ __all__ = [
     "DuplicatePair",
     "MergeError",
     "MergeResult",
+    "RevertPlan",
     "ModerationError",
     "claim_request_approve",
     "claim_request_reject",
@@ -43,11 +47,12 @@ __all__ = [
     "clinic_start_edit",
     "clinic_submit",
     "clinic_verify",
+    "clinic_withdraw",
     "find_duplicates",
     "flag_stale_listings",
     "listing_diff",
     "listing_history",
-    "listing_snapshot",
+    "listing_state",
     "location_content_fields",
     "moderation_claim",
     "moderation_release",
@@ -56,6 +61,8 @@ __all__ = [
     "password_setting_link",
     "report_resolve",
     "report_submit",
+    "review_version",
+    "revert_plan",
     "staff_add",
     "staff_emails",
     "stale_listings",

@@ -1,174 +1,148 @@
-"""Writing one version of a listing onto another, field by field and child by child.
+"""Writing a listing state (clinics.moderation.state) onto a listing, row by row.
 
-A working copy, an approval and a revert all copy a listing's content (never its workflow
-state), keep the ids of what matches, and name who did it and why in the history
-(django-simple-history's `_history_user` and `_change_reason`), so the history shows the
-moderator who approved a change as well as the staff member who made it.
+Starting a working copy, approving one and reverting a listing all come down to "make this
+listing look like that state". Rows that already match keep their ids and a quiet history;
+every write names who did it and why (django-simple-history's `_history_user` and
+`_change_reason`) and, for an approval, the staff member whose change it was
+(`_history_author`), so the history shows both.
 """
 
-from clinics.models import (
-    MASK_FIELDS,
-    Clinic,
-    Clinician,
-    Location,
-    Offering,
-    OpeningHours,
-    PayerAcceptance,
+from clinics.models import Clinician, Location, Offering, OpeningHours, PayerAcceptance
+from clinics.moderation.state import (
+    LOCATION_M2M,
+    clinic_content_fields,
+    clinician_fields,
+    clinician_keys,
+    hours_item,
+    insurance_item,
+    location_content_fields,
+    location_key_of,
+    offering_fields,
+    plain,
 )
 
-# Fields that are about the listing's workflow, not its content: never copied or reverted.
-CLINIC_WORKFLOW_FIELDS = {
-    "id",
-    "slug",
-    "status",
-    "verified_at",
-    "import_source",
-    "import_ref",
-    "created_at",
-    "updated_at",
-    "draft_of",
-    "review_note",
-    "review_claimed_by",
-    "review_claimed_at",
-    "flagged_stale_at",
-}
-# Not content: identity, workflow and the masks (derived from offerings and payers on save).
-LOCATION_WORKFLOW_FIELDS = {
-    "id", "clinic", "draft_of", "import_ref", "created_at", "updated_at", *MASK_FIELDS,
-}  # fmt: skip
-LOCATION_M2M = ["conditions", "payment_options", "languages"]
-OFFERING_FIELDS = [
-    "route_id",
-    "price_min_usd",
-    "price_max_usd",
-    "series_price_usd",
-    "session_minutes",
-    "notes",
-]
-CLINICIAN_FIELDS = ["name", "credential", "specialty", "npi", "role"]
 
-
-def clinic_content_fields():
-    return [f for f in Clinic._meta.concrete_fields if f.name not in CLINIC_WORKFLOW_FIELDS]
-
-
-def location_content_fields():
-    return [f for f in Location._meta.concrete_fields if f.name not in LOCATION_WORKFLOW_FIELDS]
-
-
-def noted(obj, user, reason):
-    """Name who made the next save of `obj` and why, for its history record."""
+def noted(obj, user, reason, author=None):
+    """Name who makes the next save of `obj`, why, and whose change it is, for its history."""
     obj._history_user = user
     obj._change_reason = reason[:100]
+    obj._history_author = author
     return obj
 
 
-def sync_children(*, source_items, target_items, key, fields, create, user, reason):
-    """Make target_items look like source_items: update matches, create and delete the rest.
+class Writer:
+    """Who writes and why: stamped on every row `apply_state` saves or deletes."""
 
-    Matching by a natural key (route, payer, weekday and times, clinician name) keeps ids and
-    the history quiet when nothing changed.
-    """
-    existing = {}
-    for item in target_items:
-        existing.setdefault(key(item), []).append(item)
-    wanted = {}
-    for item in source_items:
-        wanted.setdefault(key(item), []).append(item)
-    for k, items in existing.items():
-        for obj in items[len(wanted.get(k, [])) :]:
-            noted(obj, user, reason).delete()
-    for k, items in wanted.items():
-        targets = existing.get(k, [])
-        for index, item in enumerate(items):
-            obj = targets[index] if index < len(targets) else create()
-            changed = obj.pk is None
-            for name in fields:
-                value = getattr(item, name)
-                if getattr(obj, name) != value:
-                    setattr(obj, name, value)
-                    changed = True
-            if changed:
-                noted(obj, user, reason).save()
+    def __init__(self, user, reason, author=None):
+        self.user, self.reason, self.author = user, reason, author
+
+    def save(self, obj):
+        noted(obj, self.user, self.reason, self.author).save()
+
+    def delete(self, obj):
+        noted(obj, self.user, self.reason, self.author).delete()
 
 
-def sync_location_children(*, source, target, user, reason):
-    sync_children(
-        source_items=list(source.offerings.all()),
-        target_items=list(target.offerings.all()),
-        key=lambda o: o.route_id,
-        fields=OFFERING_FIELDS,
-        create=lambda: Offering(location=target),
-        user=user,
-        reason=reason,
-    )
-    sync_children(
-        source_items=list(source.payer_acceptances.all()),
-        target_items=list(target.payer_acceptances.all()),
-        key=lambda p: (p.payer_id, p.route_id),
-        fields=["payer_id", "route_id"],
-        create=lambda: PayerAcceptance(location=target),
-        user=user,
-        reason=reason,
-    )
-    sync_children(
-        source_items=list(source.hours.all()),
-        target_items=list(target.hours.all()),
-        key=lambda h: (h.weekday, h.opens, h.closes),
-        fields=["weekday", "opens", "closes"],
-        create=lambda: OpeningHours(location=target),
-        user=user,
-        reason=reason,
-    )
+def _assign(obj, fields, values):
+    """Set `values` ({attname: plain value}) on `obj`; True when anything changed."""
+    changed = False
+    for field in fields:
+        if field.attname not in values:
+            continue
+        if plain(getattr(obj, field.attname)) != values[field.attname]:
+            setattr(obj, field.attname, field.to_python(values[field.attname]))
+            changed = True
+    return changed
+
+
+def _sync_records(*, current, wanted, fields, create, writer):
+    """Make rows ({key: row}) match records ({key: {attname: value}}): update, create, delete."""
+    for key, obj in current.items():
+        if key not in wanted:
+            writer.delete(obj)
+    for key, values in wanted.items():
+        obj = current.get(key) or create(key)
+        if _assign(obj, fields, values) or obj.pk is None:
+            writer.save(obj)
+
+
+def _sync_items(*, current, wanted, create, writer):
+    """Make rows ({item: row}) match a set of items: create the missing, delete the rest."""
+    wanted_keys = {tuple(item) for item in wanted}
+    for item, obj in current.items():
+        if item not in wanted_keys:
+            writer.delete(obj)
+    for item in wanted_keys - set(current):
+        writer.save(create(item))
+
+
+def _sync_location(loc, data, writer):
     for name in LOCATION_M2M:
-        wanted = set(getattr(source, name).values_list("pk", flat=True))
-        if set(getattr(target, name).values_list("pk", flat=True)) != wanted:
-            noted(target, user, reason)
-            getattr(target, name).set(wanted)
-
-
-def copy_listing(*, source, target, user, reason, match_location):
-    """Write source's content (fields and everything under it) onto target.
-
-    `match_location(source_location)` returns the id of target's location to update, or None
-    to create one; target's locations matched by none are deleted.
-    """
-    for field in clinic_content_fields():
-        setattr(target, field.attname, getattr(source, field.attname))
-    noted(target, user, reason).save()
-    target.memberships.set(source.memberships.all())
-
-    target_locations = {loc.pk: loc for loc in target.locations.all()}
-    kept = set()
-    pairs = []
-    for src in source.locations.all():
-        loc = target_locations.get(match_location(src))
-        if loc is None or loc.pk in kept:
-            loc = Location(clinic=target)
-        else:
-            kept.add(loc.pk)
-        pairs.append((src, loc))
-    for pk, loc in target_locations.items():
-        if pk not in kept:
-            noted(loc, user, reason).delete()
-    for src, loc in pairs:
-        changed = loc.pk is None
-        for field in location_content_fields():
-            if getattr(loc, field.attname) != getattr(src, field.attname):
-                setattr(loc, field.attname, getattr(src, field.attname))
-                changed = True
-        if target.draft_of_id:
-            loc.draft_of = src
-        if changed:  # unchanged locations keep a quiet history
-            noted(loc, user, reason).save()
-        sync_location_children(source=src, target=loc, user=user, reason=reason)
-
-    sync_children(
-        source_items=list(source.clinicians.all()),
-        target_items=list(target.clinicians.all()),
-        key=lambda c: c.name,
-        fields=CLINICIAN_FIELDS,
-        create=lambda: Clinician(clinic=target),
-        user=user,
-        reason=reason,
+        manager = getattr(loc, name)
+        if set(manager.values_list("pk", flat=True)) != set(data[name]):
+            noted(loc, writer.user, writer.reason, writer.author)
+            manager.set(data[name])
+    _sync_records(
+        current={str(o.route_id): o for o in loc.offerings.all()},
+        wanted=data["offerings"],
+        fields=offering_fields(),
+        create=lambda route_id: Offering(location=loc, route_id=int(route_id)),
+        writer=writer,
     )
+    _sync_items(
+        current={tuple(insurance_item(a)): a for a in loc.payer_acceptances.all()},
+        wanted=data["insurance"],
+        create=lambda item: PayerAcceptance(location=loc, payer_id=item[0], route_id=item[1]),
+        writer=writer,
+    )
+    _sync_items(
+        current={tuple(hours_item(h)): h for h in loc.hours.all()},
+        wanted=data["hours"],
+        create=lambda item: OpeningHours(
+            location=loc, weekday=item[0], opens=item[1], closes=item[2]
+        ),
+        writer=writer,
+    )
+
+
+def _new_location(clinic, key):
+    """A location to create for `key`: a revert restores a deleted one under its old id."""
+    loc = Location(clinic=clinic)
+    if clinic.draft_of_id and key.isdigit():
+        loc.draft_of_id = int(key)  # a working copy's location edits this published one
+    elif key.isdigit() and not Location.objects.filter(pk=int(key)).exists():
+        loc.pk = int(key)
+    return loc
+
+
+def apply_state(clinic, state, *, writer):
+    """Make `clinic` (saved or not) hold `state`: its fields, locations and all under them.
+
+    Locations are matched by key (state.location_key_of); those of the clinic that the
+    state does not have are deleted, so callers put in the state every row to keep.
+    """
+    _assign(clinic, clinic_content_fields(), state["clinic"])
+    writer.save(clinic)
+    if set(clinic.memberships.values_list("pk", flat=True)) != set(state["clinic"]["memberships"]):
+        noted(clinic, writer.user, writer.reason, writer.author)
+        clinic.memberships.set(state["clinic"]["memberships"])
+
+    key = location_key_of(clinic)
+    current = {key(loc): loc for loc in clinic.locations.all()}
+    for loc_key, loc in current.items():
+        if loc_key not in state["locations"]:
+            writer.delete(loc)
+    for loc_key, data in state["locations"].items():
+        loc = current.get(loc_key) or _new_location(clinic, loc_key)
+        if _assign(loc, location_content_fields(), data) or loc._state.adding:
+            writer.save(loc)
+        _sync_location(loc, data, writer)
+
+    _sync_records(
+        current=dict(clinician_keys(clinic.clinicians.order_by("pk"))),
+        wanted=state["clinicians"],
+        fields=clinician_fields(),
+        create=lambda name: Clinician(clinic=clinic),
+        writer=writer,
+    )
+    return clinic

@@ -1,81 +1,225 @@
-"""The field-by-field diff the moderator reviews before approving a listing."""
+"""What a moderator reads (issue 15.7): the changes between two listing states, with values.
 
-from clinics.moderation.copying import LOCATION_M2M, clinic_content_fields, location_content_fields
+Only what changed is shown, and every value in words: conditions, payment options, languages,
+insurance, memberships by name, yes/no for booleans ("not stated" when the clinic did not say),
+choices by their label. Conflicts of a three-way merge are described the same way.
+"""
+
+from clinics.models import (
+    Clinic,
+    Clinician,
+    Condition,
+    Language,
+    Location,
+    Offering,
+    OpeningHours,
+    Payer,
+    PaymentOption,
+    ProfessionalBody,
+    TreatmentRoute,
+)
+from clinics.moderation.state import COLLECTIONS, SETS, listing_state
+
+MODELS = {"clinic": Clinic, "location": Location, "offering": Offering, "clinician": Clinician}
+SET_MODELS = {
+    "memberships": ProfessionalBody,
+    "conditions": Condition,
+    "payment_options": PaymentOption,
+    "languages": Language,
+}
+# Shown elsewhere or derived: not a line of their own in a review.
+HIDDEN = {"coordinates_source"}
+WEEKDAYS = dict(OpeningHours.Weekday.choices)
+EMPTY = {"clinic": {}, "locations": {}, "clinicians": {}}
 
 
-def _display(obj, field):
-    value = getattr(obj, field.attname)
-    if field.choices and value not in (None, ""):
-        return str(dict(field.flatchoices).get(value, value))
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    if value is None:
-        return ""
-    if field.is_relation:
-        return str(getattr(obj, field.name))
-    return str(value)
+class Describer:
+    """Names for the ids in a state, read once per page (a handful of small tables)."""
 
+    def __init__(self):
+        self.names = {
+            name: dict(model.objects.values_list("pk", "name"))
+            for name, model in SET_MODELS.items()
+        }
+        self.payers = dict(Payer.objects.values_list("pk", "name"))
+        self.routes = dict(TreatmentRoute.objects.values_list("pk", "name"))
 
-def listing_snapshot(clinic, *, location_key=lambda loc: loc.pk):
-    """The listing as the moderator reads it: {key: (section, field, value)}, children included.
+    # -- single values -----------------------------------------------------------------
 
-    Keys stay the same when a value changes (a location is keyed by `location_key`, the id
-    of the published location it is or edits), so before and after line up field by field.
-    """
-    rows = {}
-    for field in clinic_content_fields():
-        rows[("clinic", field.name)] = ("Clinic", str(field.verbose_name), _display(clinic, field))
-    rows[("clinic", "memberships")] = (
-        "Clinic",
-        "professional memberships",
-        ", ".join(str(m) for m in clinic.memberships.all()),
-    )
-    for loc in clinic.locations.all():
-        section = f"Location: {loc.address_line1}, {loc.city}"
-        key = ("location", location_key(loc))
-        for field in location_content_fields():
-            if field.name != "coordinates_source":
-                rows[(*key, field.name)] = (section, str(field.verbose_name), _display(loc, field))
-        for name in LOCATION_M2M:
-            values = ", ".join(sorted(str(o) for o in getattr(loc, name).all()))
-            rows[(*key, name)] = (section, name.replace("_", " "), values)
-        for offering in loc.offerings.select_related("route"):
-            rows[(*key, "offering", offering.route_id)] = (
-                section,
-                f"offering: {offering.route}",
-                f"{offering.price_label}; series {offering.series_price_usd or '-'}; "
-                f"{offering.session_minutes or '-'} min; {offering.notes}",
+    def field(self, kind, name):
+        fields = {f.attname: f for f in MODELS[kind]._meta.concrete_fields}
+        return fields.get(name)
+
+    def label(self, kind, name):
+        if name in SET_MODELS or name in ("insurance", "hours", "offerings"):
+            return {"insurance": "insurance accepted", "hours": "opening hours"}.get(
+                name, name.replace("_", " ")
             )
-        insurance = "; ".join(
-            sorted(str(p) for p in loc.payer_acceptances.select_related("payer", "route"))
-        )
-        rows[(*key, "insurance")] = (section, "insurance accepted", insurance)
-        hours = "; ".join(str(h) for h in loc.hours.all())
-        rows[(*key, "hours")] = (section, "opening hours", hours)
-    for clinician in clinic.clinicians.all():
-        rows[("clinician", clinician.name)] = (
-            "Clinicians",
-            clinician.name,
-            f"{clinician.get_credential_display()}; {clinician.specialty}; "
-            f"NPI {clinician.npi or '-'}; {clinician.role}",
-        )
-    return rows
+        field = self.field(kind, name)
+        return str(field.verbose_name) if field else name
+
+    def value(self, kind, name, value):
+        if name in SET_MODELS:
+            return ", ".join(sorted(self.names[name].get(i, f"#{i}") for i in value)) or "none"
+        if name == "insurance":
+            return "; ".join(self.insurance(item) for item in value) or "none"
+        if name == "hours":
+            return "; ".join(self.hours(item) for item in value) or "none"
+        field = self.field(kind, name)
+        if isinstance(value, bool):
+            return "Yes" if value else "No"
+        if value is None:
+            is_boolean = field is not None and field.get_internal_type() == "BooleanField"
+            return "Not stated" if is_boolean else "—"
+        if field is not None and field.choices:
+            return str(dict(field.flatchoices).get(value, value))
+        return str(value) if value != "" else "—"
+
+    def insurance(self, item):
+        payer, route = item
+        return f"{self.payers.get(payer, payer)} ({self.routes.get(route, 'all routes')})"
+
+    def hours(self, item):
+        weekday, opens, closes = item
+        return f"{WEEKDAYS.get(weekday, weekday)} {opens[:5]}–{closes[:5]}"
+
+    def record(self, kind, data):
+        """A whole record in one line: "lowest price: 450; session length: 60; ..."."""
+        if data is None:
+            return "(none)"
+        parts = []
+        for name, value in data.items():
+            if name in HIDDEN or name in COLLECTIONS.get(kind, {}):
+                continue
+            if value in (None, "", []) and name not in SETS.get(kind, []):
+                continue
+            parts.append(f"{self.label(kind, name)}: {self.value(kind, name, value)}")
+        return "; ".join(parts) or "(empty)"
+
+    # -- sections ----------------------------------------------------------------------
+
+    def location_section(self, *records):
+        data = next((r for r in records if r), {})
+        return f"Location: {data.get('address_line1', '?')}, {data.get('city', '?')}"
+
+    def where(self, path, *states):
+        """(section, field) for a path into the states ("clinic", "phone") and so on."""
+        head = path[0]
+        if head == "clinic":
+            return "Clinic", self.label("clinic", path[1])
+        if head == "clinicians":
+            return "Clinicians", path[1] if len(path) == 2 else f"{path[1]}: {path[2]}"
+        key = path[1]
+        section = self.location_section(*(s["locations"].get(key) for s in states if s))
+        if len(path) == 2:
+            return section, "the whole location"
+        if path[2] == "offerings":
+            route = self.routes.get(int(path[3]), path[3])
+            if len(path) == 4:
+                return section, f"offering: {route}"
+            return section, f"offering {route}: {self.label('offering', path[4])}"
+        return section, self.label("location", path[2])
+
+    # -- changes -----------------------------------------------------------------------
+
+    def changes(self, before, after):
+        """Rows {section, field, before, after} for what differs between two states."""
+        rows = []
+        self._record_rows(rows, "clinic", "Clinic", "", before["clinic"], after["clinic"])
+        for key in [
+            *before["locations"],
+            *(k for k in after["locations"] if k not in before["locations"]),
+        ]:
+            old, new = before["locations"].get(key), after["locations"].get(key)
+            section = self.location_section(new, old)
+            if new is None:
+                rows.append(self._row(section, "location", self.record("location", old), "removed"))
+                continue
+            old = old or {}
+            self._record_rows(rows, "location", section, "", old, new)
+            old_offers, new_offers = old.get("offerings", {}), new.get("offerings", {})
+            for route in [*old_offers, *(r for r in new_offers if r not in old_offers)]:
+                if old_offers.get(route) != new_offers.get(route):
+                    label = f"offering: {self.routes.get(int(route), route)}"
+                    rows.append(
+                        self._row(
+                            section,
+                            label,
+                            self.record("offering", old_offers.get(route)),
+                            self.record("offering", new_offers.get(route)),
+                        )
+                    )
+        old_people, new_people = before["clinicians"], after["clinicians"]
+        for name in [*old_people, *(n for n in new_people if n not in old_people)]:
+            if old_people.get(name) != new_people.get(name):
+                rows.append(
+                    self._row(
+                        "Clinicians",
+                        name,
+                        self.record("clinician", old_people.get(name)),
+                        self.record("clinician", new_people.get(name)),
+                    )
+                )
+        return rows
+
+    def _record_rows(self, rows, kind, section, prefix, old, new):
+        for name in [*old, *(n for n in new if n not in old)]:
+            if name in HIDDEN or name in COLLECTIONS.get(kind, {}):
+                continue
+            empty = [] if name in SETS.get(kind, []) else None
+            a, b = old.get(name, empty), new.get(name, empty)
+            if a != b and not (not old and b in (None, "", [])):
+                rows.append(
+                    self._row(
+                        section,
+                        f"{prefix}{self.label(kind, name)}",
+                        self.value(kind, name, a),
+                        self.value(kind, name, b),
+                    )
+                )
+
+    @staticmethod
+    def _row(section, field, before, after):
+        return {"section": section, "field": field, "before": before, "after": after}
+
+    def conflict_value(self, path, value):
+        kind, name = _kind_and_name(path)
+        if name is None or isinstance(value, dict):
+            return "removed" if value is None else self.record(kind, value)
+        return self.value(kind, name, value)
+
+    def conflict_rows(self, conflicts, *states):
+        """The conflicts of a three-way merge, described for the review page."""
+        rows = []
+        for conflict in conflicts:
+            section, field = self.where(conflict.path, *states)
+            rows.append(
+                {
+                    "id": conflict.id,
+                    "section": section,
+                    "field": field,
+                    "base": self.conflict_value(conflict.path, conflict.base),
+                    "published": self.conflict_value(conflict.path, conflict.published),
+                    "staff": self.conflict_value(conflict.path, conflict.staff),
+                    "choice": conflict.choice,
+                }
+            )
+        return rows
 
 
-def listing_diff(clinic):
-    """What approving `clinic` would change: rows of section, field, before and after."""
-    if clinic.draft_of_id:
-        before = listing_snapshot(clinic.draft_of)
-        after = listing_snapshot(
-            clinic, location_key=lambda loc: loc.draft_of_id or f"new-{loc.pk}"
-        )
-    else:
-        before = {}
-        after = listing_snapshot(clinic)
-    rows = []
-    for key in list(before) + [k for k in after if k not in before]:
-        section, field, old = before.get(key, ("", "", ""))
-        new_section, new_field, new = after.get(key, (section, field, ""))
-        if old != new:
-            rows.append({"section": new_section, "field": new_field, "before": old, "after": new})
-    return rows
+def _kind_and_name(path):
+    """The kind of record a conflict is in, and its field (None for a whole record)."""
+    if path[0] == "clinic":
+        return "clinic", path[1]
+    if path[0] == "clinicians":
+        return "clinician", path[2] if len(path) > 2 else None
+    if len(path) > 2 and path[2] == "offerings":
+        return "offering", path[4] if len(path) > 4 else None
+    return "location", path[2] if len(path) > 2 else None
+
+
+def listing_diff(clinic, describer=None):
+    """What approving `clinic` would change compared with the published listing, if any."""
+    describer = describer or Describer()
+    before = listing_state(clinic.draft_of) if clinic.draft_of_id else EMPTY
+    return describer.changes(before, listing_state(clinic))

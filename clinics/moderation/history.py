@@ -1,40 +1,32 @@
-"""A listing's history as change sets, and reverting the listing to how it was after one."""
+"""A listing's history as change sets: who made each change, who approved it, what changed.
+
+Reverting to one of them is clinics.moderation.revert.
+"""
 
 import datetime
 
-from django.db import transaction
-from django.utils import timezone
-
-from clinics.models import MASK_FIELDS, Clinician, Location, Offering, OpeningHours, PayerAcceptance
-from clinics.moderation.copying import (
-    CLINICIAN_FIELDS,
-    OFFERING_FIELDS,
-    clinic_content_fields,
-    location_content_fields,
-    noted,
-    sync_children,
+from clinics.models import (
+    MASK_FIELDS,
+    Clinic,
+    Clinician,
+    Location,
+    Offering,
+    OpeningHours,
+    PayerAcceptance,
 )
-from clinics.moderation.errors import ModerationError
+from clinics.moderation.diff import Describer
+from clinics.moderation.state import LOCATION_M2M
 
 HISTORY_LIMIT = 300
 CHANGE_SET_GAP = datetime.timedelta(seconds=2)
 HISTORY_IGNORED_FIELDS = {"created_at", "updated_at", *MASK_FIELDS}
-
-
-def _latest_records(history_manager, *, as_of, **filters):
-    """The latest historical record of each object at `as_of`, leaving out deleted ones.
-
-    Candidates are the objects that ever matched `filters`; the match is checked again on
-    their latest record, so a location merged into another clinic since is left out.
-    """
-    earlier = history_manager.filter(history_date__lte=as_of)
-    ids = earlier.filter(**filters).values("id")
-    records = earlier.filter(id__in=ids).latest_of_each()
-    return [r for r in records if r.history_type != "-" and _matches(r, filters)]
-
-
-def _matches(record, filters):
-    return all(getattr(record, name) == value for name, value in filters.items())
+# The many-to-many snapshots of a record, and the column naming the other side.
+M2M_COLUMNS = {
+    "memberships": "professionalbody_id",
+    "conditions": "condition_id",
+    "payment_options": "paymentoption_id",
+    "languages": "language_id",
+}
 
 
 def _history_label(kind, record):
@@ -62,8 +54,10 @@ def listing_history(clinic):
         Location.history.filter(clinic_id=clinic.pk).values_list("id", flat=True).distinct()
     )
     sources = {
-        "clinic": clinic.history.all(),
-        "location": Location.history.filter(id__in=location_ids),
+        "clinic": clinic.history.prefetch_related(_m2m_accessor(Clinic, "memberships")),
+        "location": Location.history.filter(id__in=location_ids).prefetch_related(
+            *(_m2m_accessor(Location, name) for name in LOCATION_M2M)
+        ),
         "offering": Offering.history.filter(location_id__in=location_ids).select_related("route"),
         "insurance": PayerAcceptance.history.filter(location_id__in=location_ids).select_related(
             "payer", "route"
@@ -73,31 +67,18 @@ def listing_history(clinic):
     }
     records = []
     for kind, queryset in sources.items():
-        rows = queryset.select_related("history_user").order_by("-history_date")[:HISTORY_LIMIT]
+        rows = queryset.select_related("history_user", "history_author").order_by("-history_date")[
+            :HISTORY_LIMIT
+        ]
         records += [(kind, row) for row in rows]
     records.sort(key=lambda item: (item[1].history_date, item[1].history_id))
     records = records[-HISTORY_LIMIT:]
 
+    describer = Describer()
     previous = {}
     change_sets = []
     for kind, record in records:
-        model = record.instance_type
-        fields = [f for f in model._meta.concrete_fields if f.name not in HISTORY_IGNORED_FIELDS]
-        before = previous.get((kind, record.id))
-        if record.history_type == "+":
-            detail = "created"
-        elif record.history_type == "-":
-            detail = "deleted"
-        elif before is None:
-            detail = "changed"
-        else:
-            diffs = [
-                f"{field.verbose_name}: {getattr(before, field.attname) or '—'} → "
-                f"{getattr(record, field.attname) or '—'}"
-                for field in fields
-                if getattr(before, field.attname) != getattr(record, field.attname)
-            ]
-            detail = "; ".join(diffs) or "conditions, payment options or languages"
+        detail = _detail(describer, kind, record, previous.get((kind, record.id)))
         previous[(kind, record.id)] = record
         line = f"{_history_label(kind, record)}: {detail}"
         last = change_sets[-1] if change_sets else None
@@ -110,6 +91,7 @@ def listing_history(clinic):
             last["changes"].append(line)
             last["as_of"] = record.history_date
             last["key"] = f"{kind}:{record.history_id}"
+            last["author"] = last["author"] or record.history_author
         else:
             change_sets.append(
                 {
@@ -117,6 +99,7 @@ def listing_history(clinic):
                     "as_of": record.history_date,
                     "user": record.history_user,
                     "user_id": record.history_user_id,
+                    "author": record.history_author,
                     "reason": record.history_change_reason or "",
                     "changes": [line],
                 }
@@ -125,73 +108,46 @@ def listing_history(clinic):
     return change_sets
 
 
-@transaction.atomic
-def clinic_revert(*, clinic, as_of, user):
-    """Restore a listing, with its locations and everything under them, as it was at `as_of`.
+# The kinds of record whose fields the describer names (insurance and hours: plain values).
+DESCRIBED = {"clinic", "location", "offering", "clinician"}
 
-    Reads the historical tables of the clinic, its locations, offerings, insurance, hours
-    and clinicians. The workflow state (status, slug, verification) stays as it is now; the
-    content comes back, and the revert itself is one more change set naming who reverted.
-    """
-    version = clinic.history.filter(history_date__lte=as_of).order_by("-history_date").first()
-    if version is None or version.history_type == "-":
-        raise ModerationError("The listing did not exist then.")
-    reason = f"Reverted to the version of {timezone.localtime(as_of):%Y-%m-%d %H:%M:%S}"
-    for field in clinic_content_fields():
-        setattr(clinic, field.attname, getattr(version, field.attname))
-    noted(clinic, user, reason).save()
-    clinic.memberships.set([m.professionalbody_id for m in version.memberships.all()])
 
-    then = _latest_records(Location.history, as_of=as_of, clinic_id=clinic.pk)
-    then_ids = {record.id for record in then}
-    for loc in clinic.locations.exclude(pk__in=then_ids):
-        noted(loc, user, reason).delete()
-    for record in then:
-        loc = Location.objects.filter(pk=record.id).first() or Location(pk=record.id)
-        loc.clinic = clinic
-        for field in location_content_fields():
-            setattr(loc, field.attname, getattr(record, field.attname))
-        noted(loc, user, reason).save()
-        for name, column in (
-            ("conditions", "condition_id"),
-            ("payment_options", "paymentoption_id"),
-            ("languages", "language_id"),
-        ):
-            getattr(loc, name).set([getattr(row, column) for row in getattr(record, name).all()])
-        sync_children(
-            source_items=_latest_records(Offering.history, as_of=as_of, location_id=loc.pk),
-            target_items=list(loc.offerings.all()),
-            key=lambda o: o.route_id,
-            fields=OFFERING_FIELDS,
-            create=lambda loc=loc: Offering(location=loc),
-            user=user,
-            reason=reason,
-        )
-        sync_children(
-            source_items=_latest_records(PayerAcceptance.history, as_of=as_of, location_id=loc.pk),
-            target_items=list(loc.payer_acceptances.all()),
-            key=lambda p: (p.payer_id, p.route_id),
-            fields=["payer_id", "route_id"],
-            create=lambda loc=loc: PayerAcceptance(location=loc),
-            user=user,
-            reason=reason,
-        )
-        sync_children(
-            source_items=_latest_records(OpeningHours.history, as_of=as_of, location_id=loc.pk),
-            target_items=list(loc.hours.all()),
-            key=lambda h: (h.weekday, h.opens, h.closes),
-            fields=["weekday", "opens", "closes"],
-            create=lambda loc=loc: OpeningHours(location=loc),
-            user=user,
-            reason=reason,
-        )
-    sync_children(
-        source_items=_latest_records(Clinician.history, as_of=as_of, clinic_id=clinic.pk),
-        target_items=list(clinic.clinicians.all()),
-        key=lambda c: c.name,
-        fields=CLINICIAN_FIELDS,
-        create=lambda: Clinician(clinic=clinic),
-        user=user,
-        reason=reason,
-    )
-    return clinic
+def _m2m_accessor(model, name):
+    """The prefetchable name of a history record's snapshot of a many-to-many field."""
+    snapshot_model = getattr(model.history.model, name).model
+    return snapshot_model._meta.get_field("history").remote_field.get_accessor_name()
+
+
+def _m2m_ids(record, name):
+    rows = getattr(record, _m2m_accessor(record.instance_type, name)).all()
+    return sorted(getattr(row, M2M_COLUMNS[name]) for row in rows)
+
+
+def _detail(describer, kind, record, before):
+    """What one historical record changed, in words, compared with the one before it."""
+    if record.history_type == "+":
+        return "created"
+    if record.history_type == "-":
+        return "deleted"
+    if before is None:
+        return "changed"
+    model = record.instance_type
+    described = kind if kind in DESCRIBED else None
+    diffs = []
+    for field in record.tracked_fields:
+        if field.name in HISTORY_IGNORED_FIELDS:
+            continue
+        old, new = getattr(before, field.attname), getattr(record, field.attname)
+        if old != new:
+            if described and describer.field(described, field.attname):
+                old = describer.value(described, field.attname, old)
+                new = describer.value(described, field.attname, new)
+            diffs.append(f"{field.verbose_name}: {old} → {new}")
+    for name in M2M_COLUMNS:
+        if described and hasattr(model, name):
+            old, new = _m2m_ids(before, name), _m2m_ids(record, name)
+            if old != new:
+                old = describer.value(described, name, old)
+                new = describer.value(described, name, new)
+                diffs.append(f"{describer.label(described, name)}: {old} → {new}")
+    return "; ".join(diffs) or "saved without changes"

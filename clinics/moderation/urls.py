@@ -14,6 +14,7 @@ moderation_patterns = (
         path("", views.queue, name="queue"),
         path("clinics/<int:pk>/", views.review_clinic, name="clinic"),
         path("clinics/<int:pk>/history/", views.clinic_history, name="history"),
+        path("clinics/<int:pk>/revert/", views.clinic_revert, name="revert"),
         path("reports/<int:pk>/", views.review_report, name="report"),
         path("claims/<int:pk>/", views.review_claim, name="claim"),
     ],

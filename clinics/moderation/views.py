@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from clinics import access
 from clinics.models import ClaimRequest, Clinic, Report
-from clinics.moderation import claims, diff, history, reports, workflow
+from clinics.moderation import claims, diff, history, reports, revert, workflow
 from clinics.moderation.errors import ModerationError
 from clinics.moderation.forms import ClaimDecisionForm, ReasonForm
 from clinics.moderation.queue import moderation_claim, moderation_release
@@ -75,12 +75,19 @@ def review_clinic(request, pk):
                 moderation_release(item=clinic, moderator=request.user)
                 return redirect("moderation:clinic", pk=clinic.pk)
             if action == "approve":
-                published = workflow.clinic_approve(clinic=clinic, reviewer=request.user)
+                published = workflow.clinic_approve(
+                    clinic=clinic,
+                    reviewer=request.user,
+                    seen_version=request.POST.get("version", ""),
+                )
                 messages.success(request, f"Approved: {published.name} is live.")
                 return redirect("moderation:queue")
             if action == "reject" and reason_form.is_valid():
                 workflow.clinic_reject(
-                    clinic=clinic, reviewer=request.user, reason=reason_form.cleaned_data["reason"]
+                    clinic=clinic,
+                    reviewer=request.user,
+                    reason=reason_form.cleaned_data["reason"],
+                    seen_version=request.POST.get("version", ""),
                 )
                 messages.success(request, "Rejected; the staff were emailed the reason.")
                 return redirect("moderation:queue")
@@ -91,9 +98,11 @@ def review_clinic(request, pk):
         except ModerationError as error:
             messages.error(request, str(error))
             return redirect("moderation:clinic", pk=clinic.pk)
+    pending = clinic.status == Clinic.Status.PENDING
     context = {
         "clinic": clinic,
-        "diff": diff.listing_diff(clinic) if clinic.status == Clinic.Status.PENDING else [],
+        "diff": diff.listing_diff(clinic) if pending else [],
+        "version": workflow.review_version(clinic) if pending else "",
         "reason_form": reason_form,
         "claimed_by_other": clinic.review_claimed_by_id
         and clinic.review_claimed_by_id != request.user.pk,
@@ -103,24 +112,40 @@ def review_clinic(request, pk):
 
 
 @moderator_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET"])
 def clinic_history(request, pk):
     clinic = access.get_moderation_clinic_or_404(request.user, pk=pk)
-    change_sets = history.listing_history(clinic)
-    if request.method == "POST":
-        point = request.POST.get("point", "")
-        change_set = next((c for c in change_sets if c["key"] == point), None)
-        if change_set is None:
-            raise Http404("No such version.")
-        try:
-            history.clinic_revert(clinic=clinic, as_of=change_set["as_of"], user=request.user)
-        except ModerationError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, "The listing was reverted; the revert is in the history.")
-        return redirect("moderation:history", pk=clinic.pk)
-    versions = change_sets
+    versions = history.listing_history(clinic)
     return render(request, "moderation/history.html", {"clinic": clinic, "versions": versions})
+
+
+@moderator_required
+@require_http_methods(["GET", "POST"])
+def clinic_revert(request, pk):
+    """Revert to a change set of the history: shows what will change, then does it."""
+    clinic = access.get_moderation_clinic_or_404(request.user, pk=pk)
+    point = request.POST.get("point") or request.GET.get("point", "")
+    change_set = next((c for c in history.listing_history(clinic) if c["key"] == point), None)
+    if change_set is None:
+        raise Http404("No such version.")
+    try:
+        if request.method == "POST":
+            plan = revert.clinic_revert(
+                clinic=clinic,
+                as_of=change_set["as_of"],
+                user=request.user,
+                seen_version=request.POST.get("version", ""),
+            )
+            messages.success(request, "The listing was reverted; the revert is in the history.")
+            for line in plan.kept:
+                messages.info(request, line)
+            return redirect("moderation:history", pk=clinic.pk)
+        plan = revert.revert_plan(clinic=clinic, as_of=change_set["as_of"])
+    except ModerationError as error:
+        messages.error(request, str(error))
+        return redirect("moderation:history", pk=clinic.pk)
+    context = {"clinic": clinic, "change_set": change_set, "plan": plan, "changes": plan.changes()}
+    return render(request, "moderation/revert.html", context)
 
 
 @moderator_required

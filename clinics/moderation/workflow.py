@@ -7,6 +7,10 @@ insurance, hours and clinicians. Staff edit the copy and submit it (pending).
 `clinic_approve` writes the copy's content onto the published listing, keeping the published
 locations' ids (matched through `Location.draft_of`), and deletes the copy. A new listing has
 no copy: it is pending itself and approval publishes it.
+
+A pending listing is frozen for its staff (issue 12.2): they withdraw it to edit again. The
+review page shows a version (`review_version`) and the decision carries it back; a listing
+that changed in between is refused, so what is approved is what the moderator reviewed.
 """
 
 from django.db import transaction
@@ -15,10 +19,11 @@ from django.utils.text import slugify
 
 from clinics.models import Clinic, Location
 from clinics.moderation.claims import claim_request_submit
-from clinics.moderation.copying import copy_listing, noted
+from clinics.moderation.copying import Writer, apply_state, noted
 from clinics.moderation.errors import ModerationError
 from clinics.moderation.notifications import notify_moderators, notify_staff
 from clinics.moderation.queue import check_claim
+from clinics.moderation.state import fingerprint, listing_state
 
 
 def _working_copy_slug(clinic):
@@ -41,15 +46,14 @@ def clinic_start_edit(*, clinic, user):
     existing = Clinic.objects.filter(draft_of=clinic).first()
     if existing:
         return existing
-    copy = Clinic(draft_of=clinic, slug=_working_copy_slug(clinic), status=Clinic.Status.DRAFT)
-    copy_listing(
-        source=clinic,
-        target=copy,
-        user=user,
-        reason="Working copy started",
-        match_location=lambda src: None,
+    base = listing_state(clinic)
+    copy = Clinic(
+        draft_of=clinic,
+        slug=_working_copy_slug(clinic),
+        status=Clinic.Status.DRAFT,
+        draft_base=base,
     )
-    return copy
+    return apply_state(copy, base, writer=Writer(user, "Working copy started"))
 
 
 @transaction.atomic
@@ -63,6 +67,38 @@ def clinic_submit(*, clinic, user):
     noted(clinic, user, "Submitted for review").save()
     notify_moderators(clinic=clinic)
     return clinic
+
+
+@transaction.atomic
+def clinic_withdraw(*, clinic, user):
+    """Staff take their listing back from review to edit it again (it is frozen while pending)."""
+    clinic = Clinic.objects.select_for_update().get(pk=clinic.pk)
+    if clinic.status != Clinic.Status.PENDING:
+        raise ModerationError("Only a listing waiting for review can be withdrawn.")
+    clinic.status = Clinic.Status.DRAFT
+    clinic.review_claimed_by = None
+    clinic.review_claimed_at = None
+    noted(clinic, user, "Withdrawn from review to edit").save()
+    return clinic
+
+
+def review_version(clinic):
+    """What the moderator reviews, as a short digest: the listing and what it would change.
+
+    The approve and reject forms carry it; `check_version` refuses a decision when anything
+    under the listing (or the published listing it edits) changed since.
+    """
+    states = [clinic.status, listing_state(clinic)]
+    if clinic.draft_of_id:
+        states.append(listing_state(clinic.draft_of))
+    return fingerprint(*states)
+
+
+def check_version(clinic, seen_version):
+    if seen_version is not None and seen_version != review_version(clinic):
+        raise ModerationError(
+            "The listing changed since you opened it. Review the changes again before deciding."
+        )
 
 
 def _unique_slug(name):
@@ -92,27 +128,23 @@ def clinic_propose(*, clinic_fields, location_fields, requester):
 
 
 @transaction.atomic
-def clinic_approve(*, clinic, reviewer):
-    """Publish a pending listing or a pending working copy; returns the published clinic."""
+def clinic_approve(*, clinic, reviewer, seen_version=None):
+    """Publish a pending listing or a pending working copy; returns the published clinic.
+
+    `seen_version` is the review_version the moderator saw; a listing changed since is refused.
+    """
     clinic = Clinic.objects.select_for_update().get(pk=clinic.pk)
     if clinic.status != Clinic.Status.PENDING:
         raise ModerationError("Only a listing waiting for review can be approved.")
     check_claim(clinic, reviewer)
+    check_version(clinic, seen_version)
     if clinic.draft_of_id:
         published = Clinic.objects.select_for_update().get(pk=clinic.draft_of_id)
-        published_ids = set(published.locations.values_list("pk", flat=True))
         published.review_note = ""
         published.review_claimed_by = None
         published.review_claimed_at = None
-        copy_listing(
-            source=clinic,
-            target=published,
-            user=reviewer,
-            reason=f"Approved changes (reviewed by {reviewer})",
-            match_location=lambda src: (
-                src.draft_of_id if src.draft_of_id in published_ids else None
-            ),
-        )
+        writer = Writer(reviewer, f"Approved changes (reviewed by {reviewer})")
+        apply_state(published, listing_state(clinic), writer=writer)
         # Location.draft_of on the copy pointed at published rows; the copy goes now.
         noted(clinic, reviewer, "Working copy approved and removed").delete()
     else:
@@ -131,7 +163,7 @@ def clinic_approve(*, clinic, reviewer):
 
 
 @transaction.atomic
-def clinic_reject(*, clinic, reviewer, reason):
+def clinic_reject(*, clinic, reviewer, reason, seen_version=None):
     """Send a pending listing back to its staff with the moderator's reason."""
     reason = (reason or "").strip()
     if not reason:
@@ -140,6 +172,7 @@ def clinic_reject(*, clinic, reviewer, reason):
     if clinic.status != Clinic.Status.PENDING:
         raise ModerationError("Only a listing waiting for review can be rejected.")
     check_claim(clinic, reviewer)
+    check_version(clinic, seen_version)
     clinic.status = Clinic.Status.REJECTED
     clinic.review_note = reason
     clinic.review_claimed_by = None
