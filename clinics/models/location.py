@@ -92,7 +92,10 @@ class Location(models.Model):
     )
     draft_of = models.ForeignKey(
         "self",
-        on_delete=models.SET_NULL,
+        # Kept when the published location is deleted meanwhile: approval then knows the
+        # copy's location stands for a removed one, not a new one (issue 15.2).
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         null=True,
         blank=True,
         related_name="working_copies",

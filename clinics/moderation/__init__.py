@@ -17,6 +17,7 @@ from clinics.moderation.reports import report_resolve, report_submit
 from clinics.moderation.revert import RevertPlan, clinic_revert, revert_plan
 from clinics.moderation.stale import STALE_AFTER, flag_stale_listings, stale_listings
 from clinics.moderation.state import clinic_content_fields, listing_state, location_content_fields
+from clinics.moderation.threeway import staff_merge
 from clinics.moderation.workflow import (
     clinic_approve,
     clinic_propose,
@@ -65,5 +66,6 @@ __all__ = [
     "revert_plan",
     "staff_add",
     "staff_emails",
+    "staff_merge",
     "stale_listings",
 ]

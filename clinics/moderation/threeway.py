@@ -16,7 +16,7 @@ the other side changed is a conflict about the whole record.
 import json
 from dataclasses import dataclass
 
-from clinics.moderation.state import COLLECTIONS, SETS
+from clinics.moderation.state import COLLECTIONS, SETS, listing_state
 
 PUBLISHED, STAFF = "published", "staff"
 
@@ -121,3 +121,31 @@ def merge_states(*, base, published, staff, choices=None):
         ),
     }
     return merged, merge.conflicts
+
+
+@dataclass
+class StaffMerge:
+    """A working copy's approval worked out: the three states, what to write, the conflicts."""
+
+    base: dict
+    published: dict
+    staff: dict
+    merged: dict
+    conflicts: list
+
+    def undecided(self, choices):
+        return [c for c in self.conflicts if (choices or {}).get(c.id) not in (PUBLISHED, STAFF)]
+
+
+def staff_merge(copy, choices=None):
+    """Merge a working copy's changes into its published listing as it is now.
+
+    The base is the published state the copy started from (Clinic.draft_base); a copy made
+    before bases were recorded takes the published listing as its base, so all its
+    differences count as the staff's, as approval did before.
+    """
+    published = listing_state(copy.draft_of)
+    staff = listing_state(copy)
+    base = copy.draft_base or published
+    merged, conflicts = merge_states(base=base, published=published, staff=staff, choices=choices)
+    return StaffMerge(base, published, staff, merged, conflicts)

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from clinics import access
 from clinics.models import ClaimRequest, Clinic, Report
-from clinics.moderation import claims, diff, history, reports, revert, workflow
+from clinics.moderation import claims, history, reports, revert, workflow
 from clinics.moderation.errors import ModerationError
 from clinics.moderation.forms import ClaimDecisionForm, ReasonForm
 from clinics.moderation.queue import moderation_claim, moderation_release
@@ -55,6 +55,18 @@ def queue(request):
     return render(request, "moderation/queue.html", context)
 
 
+CHOICE_PREFIX = "conflict:"
+
+
+def _conflict_choices(data):
+    """{conflict id: "published" or "staff"} from the approve form's radio buttons."""
+    return {
+        name.removeprefix(CHOICE_PREFIX): value
+        for name, value in data.items()
+        if name.startswith(CHOICE_PREFIX)
+    }
+
+
 def _base_url(request):
     return request.build_absolute_uri("/").rstrip("/")
 
@@ -79,6 +91,7 @@ def review_clinic(request, pk):
                     clinic=clinic,
                     reviewer=request.user,
                     seen_version=request.POST.get("version", ""),
+                    choices=_conflict_choices(request.POST),
                 )
                 messages.success(request, f"Approved: {published.name} is live.")
                 return redirect("moderation:queue")
@@ -98,11 +111,12 @@ def review_clinic(request, pk):
         except ModerationError as error:
             messages.error(request, str(error))
             return redirect("moderation:clinic", pk=clinic.pk)
-    pending = clinic.status == Clinic.Status.PENDING
+    review = workflow.review_of(clinic) if clinic.status == Clinic.Status.PENDING else {}
     context = {
         "clinic": clinic,
-        "diff": diff.listing_diff(clinic) if pending else [],
-        "version": workflow.review_version(clinic) if pending else "",
+        "review": review,
+        "diff": review.get("changes", []),
+        "version": review.get("version", ""),
         "reason_form": reason_form,
         "claimed_by_other": clinic.review_claimed_by_id
         and clinic.review_claimed_by_id != request.user.pk,

@@ -20,10 +20,12 @@ from django.utils.text import slugify
 from clinics.models import Clinic, Location
 from clinics.moderation.claims import claim_request_submit
 from clinics.moderation.copying import Writer, apply_state, noted
+from clinics.moderation.diff import EMPTY, Describer
 from clinics.moderation.errors import ModerationError
 from clinics.moderation.notifications import notify_moderators, notify_staff
 from clinics.moderation.queue import check_claim
 from clinics.moderation.state import fingerprint, listing_state
+from clinics.moderation.threeway import staff_merge
 
 
 def _working_copy_slug(clinic):
@@ -127,11 +129,34 @@ def clinic_propose(*, clinic_fields, location_fields, requester):
     return clinic
 
 
+def review_of(clinic, choices=None):
+    """What the review page shows: the staff's changes, conflicts to decide, the version."""
+    describer = Describer()
+    review = {"version": review_version(clinic), "conflicts": [], "published_changes": []}
+    if not clinic.draft_of_id:
+        review["changes"] = describer.changes(EMPTY, listing_state(clinic))
+        return review
+    merge = staff_merge(clinic, choices)
+    states = (merge.published, merge.staff, merge.base)
+    review["changes"] = describer.changes(merge.base, merge.staff)
+    review["published_changes"] = describer.changes(merge.base, merge.published)
+    review["conflicts"] = describer.conflict_rows(merge.conflicts, *states)
+    return review
+
+
+def submitter(clinic):
+    """The staff member who sent the listing for review (None for a public proposal)."""
+    record = clinic.history.filter(history_change_reason="Submitted for review").first()
+    return record.history_user if record else None
+
+
 @transaction.atomic
-def clinic_approve(*, clinic, reviewer, seen_version=None):
+def clinic_approve(*, clinic, reviewer, seen_version=None, choices=None):
     """Publish a pending listing or a pending working copy; returns the published clinic.
 
     `seen_version` is the review_version the moderator saw; a listing changed since is refused.
+    Only what the staff changed is applied (clinics.moderation.threeway); for each conflict
+    `choices` says whose value to keep ("published" or "staff"), and none may be left out.
     """
     clinic = Clinic.objects.select_for_update().get(pk=clinic.pk)
     if clinic.status != Clinic.Status.PENDING:
@@ -140,11 +165,17 @@ def clinic_approve(*, clinic, reviewer, seen_version=None):
     check_version(clinic, seen_version)
     if clinic.draft_of_id:
         published = Clinic.objects.select_for_update().get(pk=clinic.draft_of_id)
+        merge = staff_merge(clinic, choices)
+        if merge.undecided(choices):
+            raise ModerationError(
+                "The published listing changed since this copy was started, and both changed "
+                "the same things: choose which value to keep for each conflict."
+            )
         published.review_note = ""
         published.review_claimed_by = None
         published.review_claimed_at = None
-        writer = Writer(reviewer, f"Approved changes (reviewed by {reviewer})")
-        apply_state(published, listing_state(clinic), writer=writer)
+        writer = Writer(reviewer, f"Approved changes (reviewed by {reviewer})", submitter(clinic))
+        apply_state(published, merge.merged, writer=writer)
         # Location.draft_of on the copy pointed at published rows; the copy goes now.
         noted(clinic, reviewer, "Working copy approved and removed").delete()
     else:
@@ -153,7 +184,7 @@ def clinic_approve(*, clinic, reviewer, seen_version=None):
         published.review_note = ""
         published.review_claimed_by = None
         published.review_claimed_at = None
-        noted(published, reviewer, f"Approved by {reviewer}").save()
+        noted(published, reviewer, f"Approved by {reviewer}", submitter(clinic)).save()
     notify_staff(
         clinic=published,
         subject=f"Your changes to {published.name} are live",
