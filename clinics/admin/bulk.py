@@ -3,9 +3,11 @@
 `ClinicBulkAdminMixin` adds to the Clinic changelist:
 - `import/`: upload a CSV; the same code path and line-by-line report as `import_clinics`;
 - an "Export selected clinics as CSV" action, in the import format;
-- `duplicates/`: the possible duplicates of clinics.moderation.find_duplicates;
+- `duplicates/`: the possible duplicates of clinics.moderation.find_duplicates, each pair
+  with "not duplicates" (`duplicates/dismiss/`, issue 15.3) so it is not suggested again;
 - `merge/?source=<id>&target=<id>`: confirm and merge two clinics, also reached with the
-  "Merge two selected clinics" action.
+  "Merge two selected clinics" action; the page shows the locations of the same site that
+  become one, and their conflicts to decide.
 Only moderators (the `moderate_clinic` permission, or superusers) see or reach any of it.
 """
 
@@ -16,7 +18,7 @@ from django.contrib import messages
 from django.contrib.admin.options import ActionLocation
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -26,7 +28,15 @@ from django.utils.http import urlencode
 from clinics import access
 from clinics.importing import export_clinics, import_clinics
 from clinics.models import Clinic
-from clinics.moderation import MergeError, clinic_merge, find_duplicates
+from clinics.moderation import (
+    MergeError,
+    clinic_merge,
+    duplicate_dismiss,
+    find_duplicates,
+    plan_folds,
+)
+
+FOLD_CHOICE_PREFIX = "fold:"
 
 
 class ClinicImportForm(forms.Form):
@@ -55,6 +65,11 @@ class ClinicBulkAdminMixin:
         return [
             path("import/", wrap(self.import_csv_view), name=f"{prefix}_import"),
             path("duplicates/", wrap(self.duplicates_view), name=f"{prefix}_duplicates"),
+            path(
+                "duplicates/dismiss/",
+                wrap(self.dismiss_duplicate_view),
+                name=f"{prefix}_dismiss_duplicate",
+            ),
             path("merge/", wrap(self.merge_view), name=f"{prefix}_merge"),
             *super().get_urls(),
         ]
@@ -127,6 +142,26 @@ class ClinicBulkAdminMixin:
         context = self._context(request, "Possible duplicate clinics", rows=rows)
         return TemplateResponse(request, "admin/clinics/clinic/duplicates.html", context)
 
+    def dismiss_duplicate_view(self, request):
+        """A moderator says two clinics are not duplicates (POST first, second)."""
+        self._require_moderator(request)
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        try:
+            ids = sorted({int(request.POST.get("first", "")), int(request.POST.get("second", ""))})
+        except ValueError:
+            ids = []
+        clinics = list(Clinic.objects.listings().filter(pk__in=ids))
+        if len(ids) != 2 or len(clinics) != 2:
+            raise Http404("No such pair of clinics.")
+        duplicate_dismiss(first=clinics[0], second=clinics[1], moderator=request.user)
+        self.message_user(
+            request,
+            f"{clinics[0].name} and {clinics[1].name} are marked as not duplicates.",
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(reverse("admin:clinics_clinic_duplicates"))
+
     def merge_two_selected(self, request, queryset):
         self._require_moderator(request)
         chosen = list(queryset.order_by("pk").values_list("pk", flat=True)[:3])
@@ -155,8 +190,15 @@ class ClinicBulkAdminMixin:
         source = get_object_or_404(clinics, pk=source_pk)
         target = get_object_or_404(clinics, pk=target_pk)
         if request.method == "POST":
+            choices = {
+                name.removeprefix(FOLD_CHOICE_PREFIX): value
+                for name, value in request.POST.items()
+                if name.startswith(FOLD_CHOICE_PREFIX)
+            }
             try:
-                result = clinic_merge(source=source, target=target, user=request.user)
+                result = clinic_merge(
+                    source=source, target=target, user=request.user, choices=choices
+                )
             except MergeError as error:
                 self.message_user(request, str(error), messages.ERROR)
             else:
@@ -166,6 +208,11 @@ class ClinicBulkAdminMixin:
                 )
         swap = f"{reverse('admin:clinics_clinic_merge')}?{urlencode({'source': target.pk, 'target': source.pk})}"
         context = self._context(
-            request, "Merge two clinics", source=source, target=target, swap_url=swap
+            request,
+            "Merge two clinics",
+            source=source,
+            target=target,
+            swap_url=swap,
+            folds=plan_folds(source, target),
         )
         return TemplateResponse(request, "admin/clinics/clinic/merge.html", context)

@@ -5,15 +5,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('clinics', '0007_moderation_base_and_change_author'),
+        ("clinics", "0007_moderation_base_and_change_author"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='location',
-            name='draft_of',
-            field=models.ForeignKey(blank=True, db_constraint=False, editable=False, help_text='In a working copy: the published location this one edits, so its id stays.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='working_copies', to='clinics.location'),
+            model_name="location",
+            name="draft_of",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                editable=False,
+                help_text="In a working copy: the published location this one edits, so its id stays.",
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="working_copies",
+                to="clinics.location",
+            ),
         ),
     ]

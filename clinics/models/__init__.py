@@ -24,7 +24,12 @@ from clinics.models.location import (
     price_label,
 )
 from clinics.models.masks import refresh_masks, refresh_masks_of_location
-from clinics.models.moderation import ClaimRequest, ModerationClaim, Report
+from clinics.models.moderation import (
+    ClaimRequest,
+    DuplicateDismissal,
+    ModerationClaim,
+    Report,
+)
 from clinics.models.reference import (
     Condition,
     Language,
@@ -59,6 +64,7 @@ __all__ = [
     "ClinicQuerySet",
     "Clinician",
     "Condition",
+    "DuplicateDismissal",
     "Language",
     "Location",
     "LocationQuerySet",

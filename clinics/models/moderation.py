@@ -125,3 +125,31 @@ class ClaimRequest(ModerationClaim):
         if not self.npi:
             return False
         return self.npi == self.clinic.npi or self.clinic.clinicians.filter(npi=self.npi).exists()
+
+
+class DuplicateDismissal(models.Model):
+    """Two clinics a moderator checked and found to be different (issue 15.3).
+
+    The possible-duplicates list leaves the pair out from then on. `first` is the clinic with
+    the smaller id, so a pair is stored once.
+    """
+
+    first = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="+")
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    dismissed_at = models.DateTimeField()
+    note = models.CharField(max_length=300, blank=True, help_text="Why they are different.")
+
+    class Meta:
+        ordering = ["-dismissed_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["first", "second"], name="duplicate_dismissal_unique"),
+            models.CheckConstraint(
+                condition=Q(first__lt=models.F("second")), name="duplicate_dismissal_ordered"
+            ),
+        ]
+
+    def __str__(self):
+        return f"#{self.first_id} and #{self.second_id} are not duplicates"

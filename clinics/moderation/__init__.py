@@ -6,8 +6,9 @@ from clinics.moderation.claims import (
     claim_request_submit,
 )
 from clinics.moderation.diff import listing_diff
-from clinics.moderation.duplicates import DuplicatePair, find_duplicates
+from clinics.moderation.duplicates import DuplicatePair, duplicate_dismiss, find_duplicates
 from clinics.moderation.errors import ModerationError
+from clinics.moderation.folding import Fold, plan_folds
 from clinics.moderation.history import listing_history
 from clinics.moderation.merge import MergeError, MergeResult, clinic_merge
 from clinics.moderation.notifications import moderator_emails, staff_emails
@@ -32,6 +33,7 @@ from clinics.moderation.workflow import (
 __all__ = [
     "STALE_AFTER",
     "DuplicatePair",
+    "Fold",
     "MergeError",
     "MergeResult",
     "RevertPlan",
@@ -49,6 +51,7 @@ __all__ = [
     "clinic_submit",
     "clinic_verify",
     "clinic_withdraw",
+    "duplicate_dismiss",
     "find_duplicates",
     "flag_stale_listings",
     "listing_diff",
@@ -60,6 +63,7 @@ __all__ = [
     "moderator_add",
     "moderator_emails",
     "password_setting_link",
+    "plan_folds",
     "report_resolve",
     "report_submit",
     "review_version",

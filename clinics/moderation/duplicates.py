@@ -1,74 +1,31 @@
-"""Possible duplicate listings (issue 5), for moderators to review and merge.
+"""Possible duplicate listings (issue 5), for moderators to review, merge or dismiss.
 
 Two clinics are flagged when they share an organisation NPI, when a location of each has the
 same normalised name and address, or when a location of each stands within 100 m of the other
-and the clinic names are similar.
+and the clinic names are similar (the rules of clinics.sites). A pair a moderator dismissed
+as not duplicates (DuplicateDismissal, issue 15.3) is not suggested again.
 """
 
-import difflib
 import math
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import chain
 
-from clinics import geo
-from clinics.models import Clinic, Location
+from django.db import transaction
+from django.utils import timezone
 
-NEARBY_METRES = 100
-METRES_PER_MILE = 1609.344
-NAME_SIMILARITY = 0.75
-# Words that say nothing about which clinic it is.
-NAME_NOISE = {"the", "llc", "inc", "pllc", "pc", "pa", "ltd", "corp", "co", "of", "and"}
-ADDRESS_WORDS = {
-    "street": "st",
-    "avenue": "ave",
-    "av": "ave",
-    "boulevard": "blvd",
-    "road": "rd",
-    "drive": "dr",
-    "lane": "ln",
-    "court": "ct",
-    "place": "pl",
-    "parkway": "pkwy",
-    "highway": "hwy",
-    "suite": "ste",
-    "north": "n",
-    "south": "s",
-    "east": "e",
-    "west": "w",
-    "northeast": "ne",
-    "northwest": "nw",
-    "southeast": "se",
-    "southwest": "sw",
-}
+from clinics.models import Clinic, DuplicateDismissal, Location
+from clinics.sites import (
+    NEARBY_METRES,
+    metres_between,
+    names_are_similar,
+    normalise_address,
+    normalise_name,
+)
+
 # Grid cells for the 100 m search: 0.002 degrees of latitude is about 220 m; 0.005 degrees of
 # longitude is wider than 100 m everywhere south of 79 degrees north (all of the US).
 LAT_CELL, LNG_CELL = 0.002, 0.005
-
-
-def normalise_name(name):
-    """ "The Harbor Ketamine Clinic, LLC" -> "harbor ketamine clinic"."""
-    words = re.sub(r"[^a-z0-9 ]+", " ", name.lower().replace("&", " and ")).split()
-    return " ".join(word for word in words if word not in NAME_NOISE)
-
-
-def normalise_address(line):
-    """ "100 Sample Avenue, Suite 2" -> "100 sample ave ste 2"."""
-    words = re.sub(r"[^a-z0-9 ]+", " ", line.lower()).split()
-    return " ".join(ADDRESS_WORDS.get(word, word) for word in words)
-
-
-def names_are_similar(first, second):
-    a, b = normalise_name(first), normalise_name(second)
-    if not a or not b:
-        return False
-    if a == b:
-        return True
-    shorter, longer = sorted([set(a.split()), set(b.split())], key=len)
-    if len(shorter) >= 2 and shorter <= longer:
-        return True
-    return difflib.SequenceMatcher(None, a, b).ratio() >= NAME_SIMILARITY
 
 
 @dataclass
@@ -97,6 +54,7 @@ def find_duplicates(queryset=None):
             "clinic_id", "address_line1", "postal_code", "latitude", "longitude"
         )
     )
+    dismissed = set(DuplicateDismissal.objects.values_list("first_id", "second_id"))
     reasons = defaultdict(list)
     for a, b, reason in chain(
         same_npi(clinics),
@@ -104,7 +62,7 @@ def find_duplicates(queryset=None):
         near_with_similar_names(clinics, locations),
     ):
         key = (min(a, b), max(a, b))
-        if a != b and reason not in reasons[key]:
+        if a != b and key not in dismissed and reason not in reasons[key]:
             reasons[key].append(reason)
     pairs = [DuplicatePair(clinics[a], clinics[b], found) for (a, b), found in reasons.items()]
     pairs.sort(key=lambda pair: (-len(pair.reasons), pair.first.name, pair.first.pk))
@@ -156,10 +114,22 @@ def near_with_similar_names(clinics, locations):
             for other_id, other_lat, other_lng in neighbours:
                 if other_id <= clinic_id:
                     continue
-                metres = (
-                    geo.miles_between(latitude, longitude, other_lat, other_lng) * METRES_PER_MILE
-                )
+                metres = metres_between(latitude, longitude, other_lat, other_lng)
                 if metres <= NEARBY_METRES and names_are_similar(
                     clinics[clinic_id].name, clinics[other_id].name
                 ):
                     yield clinic_id, other_id, f"{metres:.0f} m apart with similar names"
+
+
+@transaction.atomic
+def duplicate_dismiss(*, first, second, moderator, note=""):
+    """A moderator says two clinics are not duplicates: the pair is not suggested again."""
+    a, b = sorted([first.pk, second.pk])
+    if a == b:
+        raise ValueError("Choose two different clinics.")
+    dismissal, _ = DuplicateDismissal.objects.get_or_create(
+        first_id=a,
+        second_id=b,
+        defaults={"dismissed_by": moderator, "dismissed_at": timezone.now(), "note": note},
+    )
+    return dismissal

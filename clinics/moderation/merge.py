@@ -4,6 +4,9 @@ Every row that points at the losing clinic is re-pointed at the one kept, found 
 through `Clinic._meta.related_objects` so relations added later (staff memberships, reports,
 claim requests, ...) survive a merge too. The losing clinic is archived, not deleted, so its
 own history stays readable, and both clinics get a history record naming the merge.
+
+A location of the merged clinic at the same site as one of the kept clinic's is folded into
+it first (clinics.moderation.folding, issue 15.3), so search does not show the site twice.
 """
 
 from dataclasses import dataclass, field
@@ -12,6 +15,7 @@ from django.db import models, transaction
 
 from clinics.bulk import record_history
 from clinics.models import Clinic
+from clinics.moderation.folding import fold_location, plan_folds
 
 
 class MergeError(Exception):
@@ -24,11 +28,15 @@ class MergeResult:
     source: Clinic
     moved: dict = field(default_factory=dict)  # "location" -> 2, ...
     dropped: list = field(default_factory=list)  # what the target already had
+    folded: list = field(default_factory=list)  # "1 Main St folded into 1 Main Street ..."
 
     def __str__(self):
         moved = ", ".join(f"{count} {name}" for name, count in sorted(self.moved.items()))
         text = f"Merged {self.source.name} into {self.target.name}"
-        return text + (f": moved {moved}" if moved else "") + "."
+        text += (f": moved {moved}" if moved else "") + "."
+        if self.folded:
+            text += " Same site, now one location: " + "; ".join(self.folded) + "."
+        return text
 
 
 # Text fields the kept clinic takes from the merged one when its own are blank.
@@ -115,8 +123,12 @@ def _repoint_many_to_many(relation, source, target, result):
 
 
 @transaction.atomic
-def clinic_merge(*, source, target, user=None):
-    """Merge `source` into `target`: everything about `source` moves, then it is archived."""
+def clinic_merge(*, source, target, user=None, choices=None):
+    """Merge `source` into `target`: everything about `source` moves, then it is archived.
+
+    `choices` decides the conflicts of folded locations ({conflict id: "merged"} takes the
+    merged location's value; the kept location's stays otherwise).
+    """
     source = Clinic.objects.select_for_update().get(pk=source.pk)
     target = Clinic.objects.select_for_update().get(pk=target.pk)
     if source.pk == target.pk:
@@ -135,6 +147,12 @@ def clinic_merge(*, source, target, user=None):
                 )
     reason = f"Merged clinic {source.name} (#{source.pk}) into {target.name} (#{target.pk})"
     result = MergeResult(target=target, source=source)
+
+    for fold in plan_folds(source, target):
+        fold_location(fold, choices=choices, user=user, reason=reason)
+        result.folded.append(
+            f"{fold.source.address_line1} into {fold.target.address_line1} ({fold.reason})"
+        )
 
     for relation in Clinic._meta.related_objects:
         if relation.many_to_many:
