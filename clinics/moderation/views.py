@@ -8,7 +8,7 @@ import functools
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from clinics import access
 from clinics.models import ClaimRequest, Clinic, Report
-from clinics.moderation import claims, history, reports, revert, workflow
+from clinics.moderation import claims, history, reports, revert, stale, workflow
 from clinics.moderation.errors import ModerationError
 from clinics.moderation.forms import ClaimDecisionForm, ReasonForm
 from clinics.moderation.queue import moderation_claim, moderation_release
@@ -40,19 +40,43 @@ def moderator_required(view):
 
 @moderator_required
 def queue(request):
+    """Everything waiting for a moderator, oldest first, with the counts of each kind."""
+    waiting = Clinic.objects.awaiting_review().select_related("draft_of", "review_claimed_by")
+    new = list(waiting.filter(draft_of__isnull=True).order_by("updated_at", "pk"))
+    changes = list(waiting.filter(draft_of__isnull=False).order_by("updated_at", "pk"))
+    reports = list(
+        Report.objects.filter(resolved_at__isnull=True)
+        .select_related("clinic", "claimed_by")
+        .order_by("created_at", "pk")
+    )
+    claims = list(
+        ClaimRequest.objects.filter(status=ClaimRequest.Status.PENDING)
+        .select_related("clinic", "claimed_by")
+        .order_by("created_at", "pk")
+    )
+    stale_all = stale.stale_listings().order_by(
+        F("verified_at").asc(nulls_first=True), "created_at", "pk"
+    )
+    stale_count = stale_all.count()
     context = {
-        "clinics": Clinic.objects.awaiting_review()
-        .select_related("draft_of", "review_claimed_by")
-        .order_by("updated_at"),
-        "reports": Report.objects.filter(resolved_at__isnull=True).select_related(
-            "clinic", "claimed_by"
-        ),
-        "claims": ClaimRequest.objects.filter(status=ClaimRequest.Status.PENDING).select_related(
-            "clinic", "claimed_by"
-        ),
-        "stale": Clinic.objects.published().filter(flagged_stale_at__isnull=False)[:50],
+        "new_listings": new,
+        "changes": changes,
+        "clinics": new + changes,
+        "reports": reports,
+        "claims": claims,
+        "stale": list(stale_all[:STALE_SHOWN]),
+        "counts": {
+            "new": len(new),
+            "changes": len(changes),
+            "reports": len(reports),
+            "claims": len(claims),
+            "stale": stale_count,
+        },
     }
     return render(request, "moderation/queue.html", context)
+
+
+STALE_SHOWN = 50
 
 
 CHOICE_PREFIX = "conflict:"
