@@ -43,7 +43,9 @@ def change_url(clinic):
     return reverse("admin:clinics_clinic_change", args=[clinic.pk])
 
 
-def test_staff_edit_waits_for_approval_then_reaches_the_public(client, listing, staff, moderator):
+def test_staff_edit_waits_for_approval_then_reaches_the_public(
+    client, listing, staff, moderator, django_capture_on_commit_callbacks
+):
     published_location = listing.locations.get()
     client.force_login(staff)
 
@@ -65,7 +67,8 @@ def test_staff_edit_waits_for_approval_then_reaches_the_public(client, listing, 
     data["phone"] = "+1 503 555 0199"
     data["locations-0-city"] = "Beaverton"
     data["_submit_for_review"] = "Save and submit for review"
-    response = client.post(change_url(copy), data)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(change_url(copy), data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     copy.refresh_from_db()
     assert copy.status == Clinic.Status.PENDING
@@ -87,10 +90,11 @@ def test_staff_edit_waits_for_approval_then_reaches_the_public(client, listing, 
     rows = {(row["field"], row["before"], row["after"]) for row in response.context["diff"]}
     assert ("phone", "+1 503 555 0100", "+1 503 555 0199") in rows
     assert ("city", "Portland", "Beaverton") in rows
-    response = client.post(
-        reverse("moderation:clinic", args=[copy.pk]),
-        {"action": "approve", "version": response.context["version"]},
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("moderation:clinic", args=[copy.pk]),
+            {"action": "approve", "version": response.context["version"]},
+        )
     assert response.status_code == 302
 
     listing.refresh_from_db()
@@ -108,10 +112,11 @@ def test_staff_edit_waits_for_approval_then_reaches_the_public(client, listing, 
     assert last.history_user == moderator
 
 
-def test_reject_with_reason_emails_the_staff(client, listing, staff, moderator):
+def test_reject_with_reason_emails_the_staff(
+    client, listing, staff, moderator, django_capture_on_commit_callbacks
+):
     copy = moderation.clinic_start_edit(clinic=listing, user=staff)
     moderation.clinic_submit(clinic=copy, user=staff)
-    mail.outbox.clear()
     client.force_login(moderator)
     url = reverse("moderation:clinic", args=[copy.pk])
 
@@ -120,9 +125,10 @@ def test_reject_with_reason_emails_the_staff(client, listing, staff, moderator):
     assert "This field is required" in response.text
 
     version = client.get(url).context["version"]
-    response = client.post(
-        url, {"action": "reject", "reason": "Prices need a source.", "version": version}
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url, {"action": "reject", "reason": "Prices need a source.", "version": version}
+        )
     assert response.status_code == 302
     copy.refresh_from_db()
     assert copy.status == Clinic.Status.REJECTED

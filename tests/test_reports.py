@@ -100,7 +100,9 @@ def test_reports_only_for_published_listings(client):
     assert client.post(report_url(draft), report_data()).status_code == 404
 
 
-def test_moderator_resolves_a_report_with_a_note(client, clinic):
+def test_moderator_resolves_a_report_with_a_note(
+    client, clinic, django_capture_on_commit_callbacks
+):
     report = Report.objects.create(
         clinic=clinic, problem="prices", details="Higher now", email="me@example.org"
     )
@@ -111,7 +113,8 @@ def test_moderator_resolves_a_report_with_a_note(client, clinic):
     assert client.post(url, {"action": "claim"}).status_code == 302
     response = client.post(url, {"action": "resolve", "reason": ""})
     assert response.status_code == 400
-    response = client.post(url, {"action": "resolve", "reason": "Prices updated."})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"action": "resolve", "reason": "Prices updated."})
     assert response.status_code == 302
     report.refresh_from_db()
     assert report.resolution_note == "Prices updated."

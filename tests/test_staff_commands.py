@@ -57,7 +57,7 @@ def test_add_moderator():
     assert "/account/set-password/" in output
 
 
-def test_flag_stale_listings_flags_and_emails_once():
+def test_flag_stale_listings_flags_and_emails_once(django_capture_on_commit_callbacks):
     today = timezone.localdate()
     stale = ClinicFactory(verified_at=today - datetime.timedelta(days=400))
     fresh = ClinicFactory(verified_at=today - datetime.timedelta(days=30))
@@ -68,7 +68,8 @@ def test_flag_stale_listings_flags_and_emails_once():
     draft = ClinicFactory(status="draft", verified_at=today - datetime.timedelta(days=400))
     make_staff(stale, email="staff@stale.example")
 
-    output = run("flag_stale_listings")
+    with django_capture_on_commit_callbacks(execute=True):
+        output = run("flag_stale_listings")
     assert "2 listing(s) flagged" in output
     for clinic in (stale, fresh, never, draft):
         clinic.refresh_from_db()
@@ -76,5 +77,6 @@ def test_flag_stale_listings_flags_and_emails_once():
     assert not fresh.is_stale and not draft.is_stale
     assert [m.to for m in mail.outbox] == [["staff@stale.example"]]
 
-    assert "0 listing(s) flagged" in run("flag_stale_listings")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert "0 listing(s) flagged" in run("flag_stale_listings")
     assert len(mail.outbox) == 1

@@ -40,7 +40,12 @@ from clinics.models.reference import (
     ReferenceData,
     TreatmentRoute,
 )
-from clinics.models.staff import CLINIC_STAFF_GROUP, MODERATOR_GROUP, StaffMembership
+from clinics.models.staff import (
+    CLINIC_STAFF_GROUP,
+    MODERATOR_GROUP,
+    ModeratorPreference,
+    StaffMembership,
+)
 from clinics.models.summaries import (
     AcceptedPayer,
     LocationSummary,
@@ -71,6 +76,7 @@ __all__ = [
     "LocationSummary",
     "MaskBit",
     "ModerationClaim",
+    "ModeratorPreference",
     "OfferedRoute",
     "Offering",
     "OpeningHours",

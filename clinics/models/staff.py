@@ -45,3 +45,31 @@ class StaffMembership(models.Model):
 
     def __str__(self):
         return f"{self.user} ({self.get_role_display()}) at {self.clinic}"
+
+
+class ModeratorPreference(models.Model):
+    """How a moderator hears about new work (issue 15.5): each item, a daily digest, or not."""
+
+    class Email(models.TextChoices):
+        EACH = "each", "An email for each new listing, change, report or request"
+        DAILY = "daily", "One email a day with what is waiting"
+        NONE = "none", "No emails; I check the queue myself"
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="moderator_preference"
+    )
+    email = models.CharField(
+        "emails about new work", max_length=10, choices=Email, default=Email.EACH
+    )
+    last_digest_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(email__in=["each", "daily", "none"]),
+                name="moderator_preference_email_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user}: {self.get_email_display()}"

@@ -3,17 +3,21 @@
 from django.db import transaction
 from django.utils import timezone
 
+from clinics.mail import send_email
 from clinics.models import ClaimRequest, StaffMembership
 from clinics.moderation.errors import ModerationError
-from clinics.moderation.notifications import send
+from clinics.moderation.notifications import notify_claim
 from clinics.moderation.onboarding import staff_add
 
 
 @transaction.atomic
-def claim_request_submit(*, clinic, name, role, work_email, npi=""):
-    return ClaimRequest.objects.create(
+def claim_request_submit(*, clinic, name, role, work_email, npi="", with_listing=False):
+    """A request to manage a listing (`with_listing`: sent with a new one, list your clinic)."""
+    claim = ClaimRequest.objects.create(
         clinic=clinic, name=name, role=role, work_email=work_email.strip().lower(), npi=npi
     )
+    notify_claim(claim, with_listing=with_listing)
+    return claim
 
 
 @transaction.atomic
@@ -38,7 +42,7 @@ def claim_request_approve(*, claim, moderator, base_url=""):
         body += f"\n\nSet your password here to sign in:\n{link}"
     else:
         body += "\n\nSign in with your existing account."
-    send(to=[claim.work_email], subject=f"You now manage {claim.clinic.name}", body=body)
+    send_email(to=[claim.work_email], subject=f"You now manage {claim.clinic.name}", body=body)
     return membership
 
 
@@ -55,7 +59,7 @@ def claim_request_reject(*, claim, moderator, reason):
     claim.decision_note = reason
     claim.claimed_by = None
     claim.save()
-    send(
+    send_email(
         to=[claim.work_email],
         subject=f"Your request to manage {claim.clinic.name}",
         body=f"A moderator could not approve your request.\n\nReason: {reason}",

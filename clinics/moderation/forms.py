@@ -10,7 +10,7 @@ import time
 from django import forms
 from django.core import signing
 
-from clinics.models import ClaimRequest, Clinic, Location, Report
+from clinics.models import ClaimRequest, Clinic, Location, ModeratorPreference, Report
 from clinics.validators import validate_npi
 
 TIMESTAMP_SALT = "clinics.forms.started"  # unchanged by the move: signed forms stay valid
@@ -163,3 +163,12 @@ class ClaimDecisionForm(forms.Form):
         if cleaned.get("decision") == ClaimRequest.Status.REJECTED and not cleaned.get("reason"):
             self.add_error("reason", "Give a reason for the rejection.")
         return cleaned
+
+
+class DigestForm(forms.ModelForm):
+    """How a moderator hears about new work (issue 15.5)."""
+
+    class Meta:
+        model = ModeratorPreference
+        fields = ["email"]
+        widgets = {"email": forms.RadioSelect}

@@ -10,14 +10,16 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from clinics.mail import absolute_url
 from clinics.models import CLINIC_STAFF_GROUP, MODERATOR_GROUP, StaffMembership
 
 
 def password_setting_link(user, *, base_url=""):
+    """A one-time link to set a password: absolute, from SITE_URL unless `base_url` is given."""
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
     path = reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": token})
-    return f"{base_url}{path}"
+    return f"{base_url.rstrip('/')}{path}" if base_url else absolute_url(path)
 
 
 def _user_for_email(email, *, base_url=""):

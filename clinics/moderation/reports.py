@@ -3,14 +3,18 @@
 from django.db import transaction
 from django.utils import timezone
 
+from clinics.mail import send_email
 from clinics.models import Report
 from clinics.moderation.errors import ModerationError
-from clinics.moderation.notifications import send
+from clinics.moderation.notifications import notify_report
 
 
 @transaction.atomic
 def report_submit(*, clinic, problem, details, email=""):
-    return Report.objects.create(clinic=clinic, problem=problem, details=details, email=email)
+    """A visitor's report: the moderators hear of it, the reporter gets a receipt."""
+    report = Report.objects.create(clinic=clinic, problem=problem, details=details, email=email)
+    notify_report(report)
+    return report
 
 
 @transaction.atomic
@@ -27,7 +31,7 @@ def report_resolve(*, report, moderator, note):
     report.claimed_at = None
     report.save()
     if report.email:
-        send(
+        send_email(
             to=[report.email],
             subject=f"Your report about {report.clinic.name}",
             body=f"Thank you for your report. A moderator looked at it:\n\n{note}",

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from clinics.mail import absolute_url
 from clinics.models import Clinic
 from clinics.moderation.copying import noted
 from clinics.moderation.notifications import notify_staff
@@ -30,6 +31,8 @@ def flag_stale_listings(*, now=None, base_url=""):
     now = now or timezone.now()
     flagged = list(stale_listings(now=now).filter(flagged_stale_at__isnull=True))
     for clinic in flagged:
+        path = clinic.get_absolute_url()
+        link = f"{base_url}{path}" if base_url else absolute_url(path)
         clinic.flagged_stale_at = now
         noted(clinic, None, "Flagged as not verified in 12 months").save()
         notify_staff(
@@ -38,8 +41,7 @@ def flag_stale_listings(*, now=None, base_url=""):
             body=(
                 f"The listing of {clinic.name} has not been verified for 12 months, so patients "
                 "now see it as possibly outdated. Please check it in the staff admin and "
-                f"correct anything that changed, or reply to confirm it is right.\n\n"
-                f"{base_url}{clinic.get_absolute_url()}"
+                f"correct anything that changed, or reply to confirm it is right.\n\n{link}"
             ),
         )
     return flagged

@@ -12,6 +12,7 @@ from clinics.moderation import public, views
 moderation_patterns = (
     [
         path("", views.queue, name="queue"),
+        path("preferences/", views.email_preference, name="preferences"),
         path("clinics/<int:pk>/", views.review_clinic, name="clinic"),
         path("clinics/<int:pk>/history/", views.clinic_history, name="history"),
         path("clinics/<int:pk>/revert/", views.clinic_revert, name="revert"),

@@ -18,7 +18,8 @@ from clinics import access
 from clinics.models import ClaimRequest, Clinic, Report
 from clinics.moderation import claims, history, reports, revert, stale, workflow
 from clinics.moderation.errors import ModerationError
-from clinics.moderation.forms import ClaimDecisionForm, ReasonForm
+from clinics.moderation.forms import ClaimDecisionForm, DigestForm, ReasonForm
+from clinics.moderation.notifications import preferences_of
 from clinics.moderation.queue import moderation_claim, moderation_release
 
 # --- moderator pages ------------------------------------------------------------------------
@@ -72,11 +73,24 @@ def queue(request):
             "claims": len(claims),
             "stale": stale_count,
         },
+        "digest_form": DigestForm(instance=preferences_of(request.user)),
     }
     return render(request, "moderation/queue.html", context)
 
 
 STALE_SHOWN = 50
+
+
+@moderator_required
+@require_http_methods(["POST"])
+def email_preference(request):
+    form = DigestForm(request.POST, instance=preferences_of(request.user))
+    if form.is_valid():
+        form.save()
+        messages.success(request, f"Emails: {form.instance.get_email_display()}.")
+    else:
+        messages.error(request, "Choose how you want to hear about new work.")
+    return redirect("moderation:queue")
 
 
 CHOICE_PREFIX = "conflict:"
@@ -89,10 +103,6 @@ def _conflict_choices(data):
         for name, value in data.items()
         if name.startswith(CHOICE_PREFIX)
     }
-
-
-def _base_url(request):
-    return request.build_absolute_uri("/").rstrip("/")
 
 
 @moderator_required
@@ -231,9 +241,7 @@ def review_claim(request, pk):
                 return redirect("moderation:claim", pk=claim.pk)
             if form.is_valid():
                 if form.cleaned_data["decision"] == ClaimRequest.Status.APPROVED:
-                    claims.claim_request_approve(
-                        claim=claim, moderator=request.user, base_url=_base_url(request)
-                    )
+                    claims.claim_request_approve(claim=claim, moderator=request.user)
                     messages.success(request, f"{claim.work_email} now manages the listing.")
                 else:
                     claims.claim_request_reject(

@@ -124,7 +124,7 @@ def clinic_propose(*, clinic_fields, location_fields, requester):
     noted(clinic, None, "Proposed through the list-your-clinic form").save()
     location = Location(clinic=clinic, **location_fields)
     noted(location, None, "Proposed through the list-your-clinic form").save()
-    claim_request_submit(clinic=clinic, **requester)
+    claim_request_submit(clinic=clinic, **requester, with_listing=True)
     notify_moderators(clinic=clinic)
     return clinic
 
