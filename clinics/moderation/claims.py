@@ -6,7 +6,7 @@ from django.utils import timezone
 from clinics.mail import send_email
 from clinics.models import ClaimRequest, StaffMembership
 from clinics.moderation.errors import ModerationError
-from clinics.moderation.notifications import notify_claim
+from clinics.moderation.notifications import notify_claim, what_you_can_do
 from clinics.moderation.onboarding import staff_add
 
 
@@ -21,8 +21,12 @@ def claim_request_submit(*, clinic, name, role, work_email, npi="", with_listing
 
 
 @transaction.atomic
-def claim_request_approve(*, claim, moderator, base_url=""):
-    """Make the requester staff of the clinic; returns the membership."""
+def claim_request_approve(*, claim, moderator, base_url="", notify=True):
+    """Make the requester staff of the clinic; returns the membership.
+
+    `notify=False` when the caller writes to the requester itself (approving a new listing
+    and its sender's claim as one decision, clinics.moderation.workflow).
+    """
     if claim.status != ClaimRequest.Status.PENDING:
         raise ModerationError("This claim was already decided.")
     if claim.claimed_by_id and claim.claimed_by_id != moderator.pk:
@@ -37,12 +41,13 @@ def claim_request_approve(*, claim, moderator, base_url=""):
     claim.decided_by = moderator
     claim.claimed_by = None
     claim.save()
-    body = f"A moderator approved your request to manage {claim.clinic.name}."
-    if link:
-        body += f"\n\nSet your password here to sign in:\n{link}"
-    else:
-        body += "\n\nSign in with your existing account."
-    send_email(to=[claim.work_email], subject=f"You now manage {claim.clinic.name}", body=body)
+    if notify:
+        send_email(
+            to=[claim.work_email],
+            subject=f"You now manage {claim.clinic.name}",
+            body=f"A moderator approved your request to manage {claim.clinic.name}.\n\n"
+            + what_you_can_do(claim.clinic, link),
+        )
     return membership
 
 

@@ -130,6 +130,21 @@ def notify_claim(claim, *, with_listing=False):
     )
 
 
+def what_you_can_do(clinic, link):
+    """What a person given access to a listing can do now, and how to sign in."""
+    sign_in = absolute_url(reverse("admin:index"))
+    first = (
+        f"Set your password with this link (it works once):\n{link}\n\nThen sign in at {sign_in}"
+        if link
+        else f"Sign in with your existing account at {sign_in}"
+    )
+    return (
+        f"{first} to complete the listing of {clinic.name}: treatment routes and prices, "
+        "insurance, opening hours and clinicians. A moderator reviews each change before "
+        "patients see it."
+    )
+
+
 # --- the daily digest ---------------------------------------------------------------------
 
 

@@ -126,6 +126,7 @@ def review_clinic(request, pk):
                     reviewer=request.user,
                     seen_version=request.POST.get("version", ""),
                     choices=_conflict_choices(request.POST),
+                    approve_claims=request.POST.getlist("approve_claim"),
                 )
                 messages.success(request, f"Approved: {published.name} is live.")
                 return redirect("moderation:queue")
@@ -151,6 +152,11 @@ def review_clinic(request, pk):
         "review": review,
         "diff": review.get("changes", []),
         "version": review.get("version", ""),
+        "claims": (
+            clinic.claim_requests.filter(status=ClaimRequest.Status.PENDING)
+            if not clinic.draft_of_id
+            else []
+        ),
         "reason_form": reason_form,
         "claimed_by_other": clinic.review_claimed_by_id
         and clinic.review_claimed_by_id != request.user.pk,

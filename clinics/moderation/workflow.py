@@ -17,12 +17,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from clinics.models import Clinic, Location
-from clinics.moderation.claims import claim_request_submit
+from clinics.mail import absolute_url, send_email
+from clinics.models import ClaimRequest, Clinic, Location
+from clinics.moderation.claims import claim_request_approve, claim_request_submit
 from clinics.moderation.copying import Writer, apply_state, noted
 from clinics.moderation.diff import EMPTY, Describer
 from clinics.moderation.errors import ModerationError
-from clinics.moderation.notifications import notify_moderators, notify_staff
+from clinics.moderation.notifications import notify_moderators, notify_staff, what_you_can_do
+from clinics.moderation.onboarding import password_setting_link
 from clinics.moderation.queue import check_claim
 from clinics.moderation.state import fingerprint, listing_state
 from clinics.moderation.threeway import staff_merge
@@ -151,12 +153,13 @@ def submitter(clinic):
 
 
 @transaction.atomic
-def clinic_approve(*, clinic, reviewer, seen_version=None, choices=None):
+def clinic_approve(*, clinic, reviewer, seen_version=None, choices=None, approve_claims=()):
     """Publish a pending listing or a pending working copy; returns the published clinic.
 
     `seen_version` is the review_version the moderator saw; a listing changed since is refused.
     Only what the staff changed is applied (clinics.moderation.threeway); for each conflict
     `choices` says whose value to keep ("published" or "staff"), and none may be left out.
+    For a new listing, `approve_claims` (ids) are its pending claims approved with it.
     """
     clinic = Clinic.objects.select_for_update().get(pk=clinic.pk)
     if clinic.status != Clinic.Status.PENDING:
@@ -185,12 +188,48 @@ def clinic_approve(*, clinic, reviewer, seen_version=None, choices=None):
         published.review_claimed_by = None
         published.review_claimed_at = None
         noted(published, reviewer, f"Approved by {reviewer}", submitter(clinic)).save()
+        _announce_new_listing(published, reviewer, approve_claims)
+        return published
     notify_staff(
         clinic=published,
         subject=f"Your changes to {published.name} are live",
         body=f"A moderator approved the changes to {published.name}. Patients now see them.",
     )
     return published
+
+
+def _announce_new_listing(clinic, reviewer, approve_claims):
+    """A new listing is published; its sender's claim is decided in the same step (15.6).
+
+    Each claimant approved now gets one email: the listing is live, and how to manage it
+    (the password link). A claimant not approved yet hears the listing is live and that
+    their request is still being checked; staff who added the listing hear it is live.
+    """
+    live = (
+        f"A moderator approved the listing of {clinic.name}: patients can now find it at "
+        f"{absolute_url(clinic.get_absolute_url())}."
+    )
+    staff = list(
+        clinic.staff_memberships.exclude(user__email="").values_list("user__email", flat=True)
+    )
+    send_email(to=staff, subject=f"{clinic.name} is published", body=live)
+    chosen = {str(pk) for pk in approve_claims or ()}
+    for claim in clinic.claim_requests.filter(status=ClaimRequest.Status.PENDING):
+        if str(claim.pk) not in chosen:
+            send_email(
+                to=[claim.work_email],
+                subject=f"{clinic.name} is published",
+                body=f"{live}\n\nYour request to manage it is still being checked; we will "
+                "email you when it is decided.",
+            )
+            continue
+        user = claim_request_approve(claim=claim, moderator=reviewer, notify=False).user
+        link = "" if user.has_usable_password() else password_setting_link(user)
+        send_email(
+            to=[claim.work_email],
+            subject=f"{clinic.name} is published, and you can now manage it",
+            body=f"{live}\n\n{what_you_can_do(clinic, link)}",
+        )
 
 
 @transaction.atomic
