@@ -94,3 +94,44 @@ def test_the_claim_can_wait_while_the_listing_is_published(
     assert email.subject == "Brand New Ketamine is published"
     assert "still being checked" in email.body
     assert "set-password" not in email.body
+
+
+# --- validated like the import (issue 15.9) ------------------------------------------------
+
+
+def test_the_listing_is_stored_normalised_with_its_second_address_line(client):
+    response = client.post(
+        reverse("list_your_clinic"),
+        proposal(website="brandnew.example", address_line2="Suite 200", phone="503.555.0123"),
+    )
+    assert response.status_code == 200
+    clinic = Clinic.objects.get()
+    assert clinic.website == "https://brandnew.example"
+    assert clinic.phone == "+1 503-555-0123"  # the import's form of a US number
+    assert clinic.locations.get().address_line2 == "Suite 200"
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("phone", "(123) 456-7890", "is not a phone number"),
+        ("phone", "12345", "is not a phone number"),
+        ("postal_code", "78701", "ZIP 78701 is in TX, not OR"),
+        ("postal_code", "00000", "is not a known US ZIP code"),
+        ("postal_code", "ABCDE", "is not a US ZIP code"),
+        ("npi", "1234567890", "fails the NPI check digit"),
+        ("website", "not a site", "is not a web address"),
+    ],
+)
+def test_what_the_import_refuses_the_form_refuses(client, field, value, message):
+    response = client.post(reverse("list_your_clinic"), proposal(**{field: value}))
+    assert response.status_code == 400
+    assert message in " ".join(response.context["form"].errors[field])
+    assert not Clinic.objects.exists()
+
+
+def test_states_are_listed_by_name(client):
+    form = client.get(reverse("list_your_clinic")).context["form"]
+    names = [name for code, name in form.fields["state"].choices if code]
+    assert names == sorted(names)
+    assert names[:3] == ["Alabama", "Alaska", "American Samoa"]

@@ -1,5 +1,13 @@
 """CSV in and out: the import format (docs/import-format.md), checked line by line, and export."""
 
+from clinics.importing.cells import (
+    ValueProblem,
+    check_zip_in_state,
+    parse_npi,
+    parse_phone,
+    parse_postal_code,
+    parse_url,
+)
 from clinics.importing.columns import header
 from clinics.importing.export import export_clinics, export_rows
 from clinics.importing.importer import import_clinics
@@ -9,9 +17,15 @@ from clinics.importing.rows import read_csv
 __all__ = [
     "ImportReport",
     "RowError",
+    "ValueProblem",
+    "check_zip_in_state",
     "export_clinics",
     "export_rows",
     "header",
     "import_clinics",
+    "parse_npi",
+    "parse_phone",
+    "parse_postal_code",
+    "parse_url",
     "read_csv",
 ]

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.utils.text import slugify
 
+from clinics import geo
 from clinics.validators import US_STATES, npi_is_valid, yes_or_no
 
 
@@ -93,6 +94,19 @@ def parse_state(value):
     if text.lower() in by_name:
         return by_name[text.lower()]
     raise ValueProblem(f"{value!r} is not a US state; use a two-letter USPS code such as OR or NY")
+
+
+def check_zip_in_state(postal_code, state):
+    """The ZIP's (latitude, longitude, city, state) from the offline index, checked against
+    the state given; raises ValueProblem for an unknown ZIP or one in another state."""
+    entry = geo.zip_index().get(postal_code[:5])
+    if entry is None:
+        raise ValueProblem(f"{postal_code} is not a known US ZIP code; check the digits")
+    if state and entry[3] != state and entry[3] in US_STATES:
+        raise ValueProblem(
+            f"ZIP {postal_code[:5]} is in {entry[3]}, not {state}; check the ZIP or state"
+        )
+    return entry
 
 
 US_PHONE_RE = re.compile(r"^(?:\+?1[\s.-]*)?\(?([2-9]\d\d)\)?[\s.-]*([2-9]\d\d)[\s.-]*(\d{4})$")

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from clinics import geo
 from clinics.importing.cells import (
     ValueProblem,
+    check_zip_in_state,
     clean,
     parse_boolean,
     parse_coordinate,
@@ -34,7 +35,6 @@ from clinics.importing.columns import (
 )
 from clinics.importing.report import RowError
 from clinics.models import Condition, Language, Location, Payer, PaymentOption, TreatmentRoute
-from clinics.validators import US_STATES
 
 MAX_ZIP_DISTANCE_MILES = 50
 # The clinic-level columns, each with its parser.
@@ -358,14 +358,13 @@ def place_location(row, fields):
             "latitude" if not lat_given else "longitude", "give both coordinates or neither"
         )
 
-    zip_entry = geo.zip_index().get(postal_code[:5]) if postal_code else None
-    if postal_code and zip_entry is None:
-        row.problem("postal_code", f"{postal_code} is not a known US ZIP code; check the digits")
-    elif zip_entry and state and zip_entry[3] != state and zip_entry[3] in US_STATES:
-        row.problem(
-            "postal_code",
-            f"ZIP {postal_code[:5]} is in {zip_entry[3]}, not {state}; check the ZIP or state",
-        )
+    zip_entry = None
+    if postal_code:
+        try:
+            zip_entry = check_zip_in_state(postal_code, state)
+        except ValueProblem as error:
+            row.problem("postal_code", str(error))
+            zip_entry = geo.zip_index().get(postal_code[:5])  # still places it, if known
     geocoded = False
     if latitude is not None and longitude is not None:
         if zip_entry:

@@ -10,8 +10,16 @@ import time
 from django import forms
 from django.core import signing
 
-from clinics.models import ClaimRequest, Clinic, Location, ModeratorPreference, Report
-from clinics.validators import validate_npi
+from clinics.importing import (
+    ValueProblem,
+    check_zip_in_state,
+    parse_npi,
+    parse_phone,
+    parse_postal_code,
+    parse_url,
+)
+from clinics.models import ClaimRequest, Location, ModeratorPreference, Report
+from clinics.validators import US_STATES, validate_npi
 
 TIMESTAMP_SALT = "clinics.forms.started"  # unchanged by the move: signed forms stay valid
 MIN_FILL_SECONDS = 3
@@ -103,28 +111,50 @@ class ClaimForm(SpamResistantForm):
     field_order = ["name", "role", "work_email", "npi", "homepage", "started"]
 
 
+def _cell_check(parse, value):
+    """Run one of the import's cell parsers (issue 15.9: one rule for both ways in)."""
+    try:
+        return parse(value)
+    except ValueProblem as problem:
+        raise forms.ValidationError(str(problem)) from None
+
+
+# States by name, as people look for them; the stored value is the USPS code.
+STATES_BY_NAME = [("", "Choose a state")] + sorted(
+    ((code, name) for code, name in US_STATES.items()), key=lambda item: item[1]
+)
+
+
 class ListClinicForm(SpamResistantForm):
-    """A new listing from the public: one clinic with one location, reviewed before it shows."""
+    """A new listing from the public: one clinic with one location, reviewed before it shows.
+
+    Checked like a row of the import (clinics.importing cell parsers): a phone number that
+    exists, a known ZIP code in the state given, a web address, an NPI with its check digit.
+    """
 
     clinic_name = forms.CharField(label="Clinic name", max_length=200)
-    website = forms.URLField(label="Clinic website", required=False, assume_scheme="https")
-    phone = Clinic._meta.get_field("phone").formfield(label="Clinic phone")
+    website = forms.CharField(label="Clinic website", required=False, max_length=200)
+    phone = forms.CharField(
+        label="Clinic phone", max_length=30, help_text="The number patients call: (503) 555-0101"
+    )
     address_line1 = Location._meta.get_field("address_line1").formfield()
+    address_line2 = Location._meta.get_field("address_line2").formfield(
+        help_text="Suite, floor or building, if any."
+    )
     city = Location._meta.get_field("city").formfield()
-    state = Location._meta.get_field("state").formfield()
-    postal_code = Location._meta.get_field("postal_code").formfield()
+    state = forms.ChoiceField(label="State", choices=STATES_BY_NAME)
+    postal_code = forms.CharField(label="ZIP code", max_length=10, help_text="12345 or 12345-6789")
     name = forms.CharField(label="Your name", max_length=150)
     role = forms.CharField(label="Your role at the clinic", max_length=120)
     work_email = forms.EmailField(label="Your work email")
-    npi = forms.CharField(
-        label="Clinic NPI (optional)", max_length=10, required=False, validators=[validate_npi]
-    )
+    npi = forms.CharField(label="Clinic NPI (optional)", max_length=12, required=False)
 
     field_order = [
         "clinic_name",
         "website",
         "phone",
         "address_line1",
+        "address_line2",
         "city",
         "state",
         "postal_code",
@@ -135,6 +165,28 @@ class ListClinicForm(SpamResistantForm):
         "homepage",
         "started",
     ]
+
+    def clean_website(self):
+        return _cell_check(parse_url, self.cleaned_data["website"])
+
+    def clean_phone(self):
+        return _cell_check(parse_phone, self.cleaned_data["phone"])
+
+    def clean_postal_code(self):
+        return _cell_check(parse_postal_code, self.cleaned_data["postal_code"])
+
+    def clean_npi(self):
+        return _cell_check(parse_npi, self.cleaned_data["npi"])
+
+    def clean(self):
+        cleaned = super().clean()
+        postal_code, state = cleaned.get("postal_code"), cleaned.get("state")
+        if postal_code and state:
+            try:
+                _cell_check(lambda value: check_zip_in_state(value, state), postal_code)
+            except forms.ValidationError as error:
+                self.add_error("postal_code", error)
+        return cleaned
 
 
 class ReasonForm(forms.Form):

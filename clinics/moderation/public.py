@@ -117,7 +117,8 @@ def list_your_clinic(request):
                 "npi": data["npi"],
             },
             location_fields={
-                name: data[name] for name in ["address_line1", "city", "state", "postal_code"]
+                name: data[name]
+                for name in ["address_line1", "address_line2", "city", "state", "postal_code"]
             },
             requester={name: data[name] for name in ["name", "role", "work_email", "npi"]},
         )
