@@ -2,6 +2,7 @@
 
 from clinics.importing.cells import (
     ValueProblem,
+    check_site_near_zip,
     check_zip_in_state,
     parse_npi,
     parse_phone,
@@ -18,6 +19,7 @@ __all__ = [
     "ImportReport",
     "RowError",
     "ValueProblem",
+    "check_site_near_zip",
     "check_zip_in_state",
     "export_clinics",
     "export_rows",

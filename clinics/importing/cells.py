@@ -109,6 +109,20 @@ def check_zip_in_state(postal_code, state):
     return entry
 
 
+MAX_ZIP_DISTANCE_MILES = 50
+
+
+def check_site_near_zip(latitude, longitude, zip_entry, postal_code):
+    """Coordinates must lie within MAX_ZIP_DISTANCE_MILES of their ZIP's centre."""
+    miles = geo.miles_between(latitude, longitude, zip_entry[0], zip_entry[1])
+    if miles > MAX_ZIP_DISTANCE_MILES:
+        raise ValueProblem(
+            f"{latitude},{longitude} is {miles:.0f} miles from the centre of ZIP "
+            f"{postal_code[:5]} (more than {MAX_ZIP_DISTANCE_MILES}); check the "
+            "coordinates (latitude first, west is negative) or the ZIP"
+        )
+
+
 US_PHONE_RE = re.compile(r"^(?:\+?1[\s.-]*)?\(?([2-9]\d\d)\)?[\s.-]*([2-9]\d\d)[\s.-]*(\d{4})$")
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from clinics import geo
 from clinics.importing.cells import (
     ValueProblem,
+    check_site_near_zip,
     check_zip_in_state,
     clean,
     parse_boolean,
@@ -36,7 +37,6 @@ from clinics.importing.columns import (
 from clinics.importing.report import RowError
 from clinics.models import Condition, Language, Location, Payer, PaymentOption, TreatmentRoute
 
-MAX_ZIP_DISTANCE_MILES = 50
 # The clinic-level columns, each with its parser.
 CLINIC_CELLS = [
     ("clinic_name", clean),
@@ -381,11 +381,7 @@ def place_location(row, fields):
 
 
 def check_near_zip(row, latitude, longitude, zip_entry, postal_code):
-    miles = geo.miles_between(latitude, longitude, zip_entry[0], zip_entry[1])
-    if miles > MAX_ZIP_DISTANCE_MILES:
-        row.problem(
-            "latitude",
-            f"{latitude},{longitude} is {miles:.0f} miles from the centre of ZIP "
-            f"{postal_code[:5]} (more than {MAX_ZIP_DISTANCE_MILES}); check the "
-            "coordinates (latitude first, west is negative) or the ZIP",
-        )
+    try:
+        check_site_near_zip(latitude, longitude, zip_entry, postal_code)
+    except ValueProblem as error:
+        row.problem("latitude", str(error))

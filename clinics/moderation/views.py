@@ -18,6 +18,7 @@ from clinics import access
 from clinics.models import ClaimRequest, Clinic, Report
 from clinics.moderation import claims, history, reports, revert, stale, workflow
 from clinics.moderation.errors import ModerationError
+from clinics.moderation.flags import listing_flags
 from clinics.moderation.forms import ClaimDecisionForm, DigestForm, ReasonForm
 from clinics.moderation.notifications import preferences_of
 from clinics.moderation.queue import moderation_claim, moderation_release
@@ -152,6 +153,7 @@ def review_clinic(request, pk):
         "review": review,
         "diff": review.get("changes", []),
         "version": review.get("version", ""),
+        "flags": listing_flags(clinic),
         "claims": (
             clinic.claim_requests.filter(status=ClaimRequest.Status.PENDING)
             if not clinic.draft_of_id
