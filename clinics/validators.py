@@ -47,6 +47,14 @@ def npi_is_valid(value):
     return total % 10 == 0
 
 
+NPI_REGISTRY_RECORD = "https://npiregistry.cms.hhs.gov/provider-view/{npi}"
+
+
+def npi_registry_url(npi):
+    """The public NPPES record of an NPI, where anyone can check it."""
+    return NPI_REGISTRY_RECORD.format(npi=npi) if npi else ""
+
+
 def validate_npi(value):
     if not npi_is_valid(value):
         raise ValidationError(

@@ -5,7 +5,15 @@ Views parse input, call a queryset or a domain function, and render.
 
 from django.shortcuts import get_object_or_404, render
 
-from clinics.models import Clinic, Condition, Location, TreatmentRoute, clinic_prefetches
+from clinics.models import (
+    Clinic,
+    Condition,
+    Location,
+    TreatmentRoute,
+    clinic_prefetches,
+    latest_checks,
+    verified_facts,
+)
 
 
 def home(request):
@@ -94,6 +102,8 @@ def clinic_detail(request, slug):
     context = {
         "clinic": clinic,
         "locations": locations,
+        "checks": latest_checks(clinic),
+        "verified_facts": verified_facts(clinic),
         "json_ld": clinic_json_ld(request, clinic, locations),
         "map_points": [
             {

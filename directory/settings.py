@@ -371,6 +371,18 @@ GEOCODER_ERROR_WAIT_SECONDS = float(
     os.environ.get("GEOCODER_ERROR_WAIT_SECONDS", "0" if TESTING else "1")
 )
 
+# Moderator verification (issue 15.10): how long a confirmed fact stays current, in days
+# (VERIFICATION_VALID_DAYS_PRICES and so on for one fact), and the NPI registry. The
+# registry is read only with NPI_REGISTRY_ONLINE=1, by a task, never inside a request.
+VERIFICATION_VALID_DAYS = int(os.environ.get("VERIFICATION_VALID_DAYS", "365"))
+VERIFICATION_VALID_DAYS_BY_FACT = {
+    fact: int(os.environ[f"VERIFICATION_VALID_DAYS_{fact.upper()}"])
+    for fact in ("phone", "website", "npi", "rems", "prices", "address", "hours")
+    if os.environ.get(f"VERIFICATION_VALID_DAYS_{fact.upper()}")
+}
+NPI_REGISTRY_ONLINE = env_bool("NPI_REGISTRY_ONLINE")
+NPI_REGISTRY_URL = os.environ.get("NPI_REGISTRY_URL", "https://npiregistry.cms.hhs.gov/api/")
+
 # Shown on every page while the listings are the generated demo data.
 DEMO_DATA_NOTICE = env_bool("DEMO_DATA_NOTICE", default=True)
 

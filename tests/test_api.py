@@ -186,8 +186,8 @@ def test_clinic_detail_takes_a_constant_number_of_queries(
         OfferingFactory(location=location)
         OpeningHoursFactory(location=location)
     # clinic, locations, offerings, insurance, hours, conditions, payment, languages,
-    # clinicians, memberships
-    with django_assert_num_queries(10):
+    # clinicians, memberships, verifications
+    with django_assert_num_queries(11):
         client.get("/api/v1/clinics/example-clinic/")
 
 

@@ -375,7 +375,13 @@ def test_taxonomy_and_terms(client, listings):
     (taxonomy,) = page(client, "/api/v1/hsds/taxonomies/")["contents"]
     assert get(client, f"/api/v1/hsds/taxonomies/{taxonomy['id']}/") == taxonomy
     top = page(client, "/api/v1/hsds/taxonomy_terms/?top_only=true")["contents"]
-    assert [term["code"] for term in top] == ["route", "condition", "payer", "payment-option"]
+    assert [term["code"] for term in top] == [
+        "route",
+        "condition",
+        "payer",
+        "payment-option",
+        "verified",
+    ]
     payers = page(
         client, f"/api/v1/hsds/taxonomy_terms/?per_page=100&parent_id={hsds.term_id('payer')}"
     )["contents"]

@@ -239,7 +239,10 @@ def test_moderator_marks_verified(client, listing, moderator):
     listing.flagged_stale_at = "2025-01-01T00:00:00Z"
     listing.save()
     client.force_login(moderator)
-    response = client.post(reverse("moderation:clinic", args=[listing.pk]), {"action": "verify"})
+    response = client.post(
+        reverse("moderation:clinic", args=[listing.pk]),
+        {"action": "verify", "check_phone": "on", "how_phone": "called"},
+    )
     assert response.status_code == 302
     listing.refresh_from_db()
     assert listing.verified_at is not None

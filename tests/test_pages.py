@@ -158,7 +158,8 @@ def test_detail_page_shows_what_a_patient_needs_to_know(client, clinic):
         "120 minutes",
         "Dr. Ada Lovelace",
         "MD (physician)",
-        "NPI 1558598797",
+        'NPI <a href="https://npiregistry.cms.hhs.gov/provider-view/1558598797" rel="noopener">'
+        "1558598797</a>",
         "Organisation NPI: 1234567893",
         "A referral from another clinician is needed",
         "start by text message",

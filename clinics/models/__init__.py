@@ -54,6 +54,14 @@ from clinics.models.summaries import (
     attach_summaries,
     with_summary,
 )
+from clinics.models.verification import (
+    FactCheck,
+    Verification,
+    latest_checks,
+    valid_days,
+    verifications_from_import,
+    verified_facts,
+)
 
 __all__ = [
     "CLINIC_STAFF_GROUP",
@@ -89,6 +97,12 @@ __all__ = [
     "RowsOfLocation",
     "StaffMembership",
     "TreatmentRoute",
+    "FactCheck",
+    "Verification",
+    "latest_checks",
+    "valid_days",
+    "verifications_from_import",
+    "verified_facts",
     "attach_summaries",
     "is_moderator",
     "location_masks",

@@ -17,7 +17,13 @@ from simple_history.models import HistoricalRecords
 
 from clinics.models.changes import ChangeAuthor
 from clinics.models.reference import ProfessionalBody
-from clinics.validators import parse_state_list, phone_validator, validate_npi, validate_state_list
+from clinics.validators import (
+    npi_registry_url,
+    parse_state_list,
+    phone_validator,
+    validate_npi,
+    validate_state_list,
+)
 
 MODERATE_PERMISSION = "clinics.moderate_clinic"
 
@@ -279,6 +285,10 @@ class Clinic(models.Model):
     def is_working_copy(self):
         return self.draft_of_id is not None
 
+    @property
+    def npi_registry_url(self):
+        return npi_registry_url(self.npi)
+
 
 # The states in which clinic staff may change a listing; published and archived rows change
 # only through clinic_approve (or a moderator). A listing waiting for review is frozen, so
@@ -350,3 +360,7 @@ class Clinician(models.Model):
 
     def __str__(self):
         return f"{self.name}, {self.credential}"
+
+    @property
+    def npi_registry_url(self):
+        return npi_registry_url(self.npi)

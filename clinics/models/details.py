@@ -42,5 +42,11 @@ def locations_prefetch(*, details=True):
 
 
 def clinic_prefetches(*, location_details=True):
-    """The clinic page bundle: locations (locations_prefetch), clinicians, memberships."""
-    return [locations_prefetch(details=location_details), "clinicians", "memberships"]
+    """The clinic page bundle: locations (locations_prefetch), clinicians, memberships, and
+    what was confirmed about the listing (verifications, issue 15.10)."""
+    return [
+        locations_prefetch(details=location_details),
+        "clinicians",
+        "memberships",
+        "verifications",
+    ]

@@ -18,7 +18,7 @@ from clinics.importing import (
     parse_postal_code,
     parse_url,
 )
-from clinics.models import ClaimRequest, Location, ModeratorPreference, Report
+from clinics.models import ClaimRequest, Location, ModeratorPreference, Report, Verification
 from clinics.validators import US_STATES, validate_npi
 
 TIMESTAMP_SALT = "clinics.forms.started"  # unchanged by the move: signed forms stay valid
@@ -224,3 +224,35 @@ class DigestForm(forms.ModelForm):
         model = ModeratorPreference
         fields = ["email"]
         widgets = {"email": forms.RadioSelect}
+
+
+class VerificationForm(forms.Form):
+    """The moderator's checklist (issue 15.10): each fact confirmed today, and how."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for fact, label in Verification.Fact.choices:
+            self.fields[f"check_{fact}"] = forms.BooleanField(label=label, required=False)
+            self.fields[f"how_{fact}"] = forms.CharField(
+                label=f"How the {label} was confirmed",
+                max_length=200,
+                required=False,
+                initial=Verification.DEFAULT_METHODS[fact],
+            )
+
+    def rows(self):
+        """(checkbox, how) bound fields per fact, for the template."""
+        return [(self[f"check_{fact}"], self[f"how_{fact}"]) for fact in Verification.Fact.values]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not any(cleaned.get(f"check_{fact}") for fact in Verification.Fact.values):
+            raise forms.ValidationError("Tick at least one thing you confirmed.")
+        return cleaned
+
+    def checks(self):
+        return {
+            fact: self.cleaned_data[f"how_{fact}"]
+            for fact in Verification.Fact.values
+            if self.cleaned_data.get(f"check_{fact}")
+        }

@@ -167,3 +167,35 @@ def fingerprint(*states):
     """A short digest of states: the "version" a moderator saw, checked again on a decision."""
     text = json.dumps(states, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:20]
+
+
+# The listing fields behind each fact a Verification names (issue 15.10).
+FACT_FIELDS = {
+    "phone": {"clinic": ["phone"], "location": ["phone"]},
+    "website": {"clinic": ["website", "booking_url"]},
+    "npi": {"clinic": ["npi"]},
+    "rems": {"clinic": ["rems_certified"]},
+    "address": {"location": ["address_line1", "address_line2", "city", "state", "postal_code"]},
+    "hours": {"location": ["hours"]},
+    "prices": {"location": ["offerings"]},
+}
+
+
+def facts_changed(before, after):
+    """The facts (Verification.Fact values) whose fields differ between two states.
+
+    Against an empty `before` (a new listing), the facts the listing states at all.
+    """
+    changed = set()
+    keys = set(before["locations"]) | set(after["locations"])
+    for fact, parts in FACT_FIELDS.items():
+        for name in parts.get("clinic", []):
+            if before["clinic"].get(name) != after["clinic"].get(name):
+                changed.add(fact)
+        for name in parts.get("location", []):
+            for key in keys:
+                old = (before["locations"].get(key) or {}).get(name)
+                new = (after["locations"].get(key) or {}).get(name)
+                if old != new and new not in (None, "", [], {}):
+                    changed.add(fact)
+    return sorted(changed)

@@ -6,6 +6,7 @@ for moderators only; anyone else signed in gets a 404, as if the page did not ex
 
 import functools
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.db.models import F, Prefetch
@@ -15,11 +16,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from clinics import access
-from clinics.models import ClaimRequest, Clinic, Report
-from clinics.moderation import claims, history, reports, revert, stale, workflow
+from clinics.models import ClaimRequest, Clinic, Report, latest_checks
+from clinics.moderation import claims, history, registry, reports, revert, stale, workflow
 from clinics.moderation.errors import ModerationError
 from clinics.moderation.flags import listing_flags
-from clinics.moderation.forms import ClaimDecisionForm, DigestForm, ReasonForm
+from clinics.moderation.forms import ClaimDecisionForm, DigestForm, ReasonForm, VerificationForm
 from clinics.moderation.notifications import preferences_of
 from clinics.moderation.queue import moderation_claim, moderation_release
 
@@ -111,6 +112,7 @@ def _conflict_choices(data):
 def review_clinic(request, pk):
     clinic = access.get_moderation_clinic_or_404(request.user, pk=pk)
     reason_form = ReasonForm(request.POST if request.POST.get("action") == "reject" else None)
+    verify_form = VerificationForm(request.POST if request.POST.get("action") == "verify" else None)
     if request.method == "POST":
         action = request.POST.get("action")
         try:
@@ -140,9 +142,11 @@ def review_clinic(request, pk):
                 )
                 messages.success(request, "Rejected; the staff were emailed the reason.")
                 return redirect("moderation:queue")
-            if action == "verify":
-                workflow.clinic_verify(clinic=clinic, moderator=request.user)
-                messages.success(request, f"{clinic.name} marked verified today.")
+            if action == "verify" and verify_form.is_valid():
+                workflow.clinic_verify(
+                    clinic=clinic, moderator=request.user, checks=verify_form.checks()
+                )
+                messages.success(request, f"{clinic.name}: verification recorded for today.")
                 return redirect("moderation:clinic", pk=clinic.pk)
         except ModerationError as error:
             messages.error(request, str(error))
@@ -154,6 +158,10 @@ def review_clinic(request, pk):
         "diff": review.get("changes", []),
         "version": review.get("version", ""),
         "flags": listing_flags(clinic),
+        "verify_form": verify_form,
+        "checks": latest_checks(clinic),
+        "registry": registry.registry_checks(clinic),
+        "registry_online": settings.NPI_REGISTRY_ONLINE,
         "claims": (
             clinic.claim_requests.filter(status=ClaimRequest.Status.PENDING)
             if not clinic.draft_of_id
@@ -163,7 +171,7 @@ def review_clinic(request, pk):
         "claimed_by_other": clinic.review_claimed_by_id
         and clinic.review_claimed_by_id != request.user.pk,
     }
-    status = 400 if reason_form.is_bound else 200
+    status = 400 if reason_form.is_bound or verify_form.is_bound else 200
     return render(request, "moderation/review_clinic.html", context, status=status)
 
 

@@ -18,7 +18,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from clinics.mail import absolute_url, send_email
-from clinics.models import ClaimRequest, Clinic, Location
+from clinics.models import ClaimRequest, Clinic, Location, Verification
+from clinics.models.verification import SOURCE_CLINIC, SOURCE_MODERATOR
 from clinics.moderation.claims import claim_request_approve, claim_request_submit
 from clinics.moderation.copying import Writer, apply_state, noted
 from clinics.moderation.diff import EMPTY, Describer
@@ -26,7 +27,7 @@ from clinics.moderation.errors import ModerationError
 from clinics.moderation.notifications import notify_moderators, notify_staff, what_you_can_do
 from clinics.moderation.onboarding import password_setting_link
 from clinics.moderation.queue import check_claim
-from clinics.moderation.state import fingerprint, listing_state
+from clinics.moderation.state import facts_changed, fingerprint, listing_state
 from clinics.moderation.threeway import staff_merge
 
 
@@ -177,8 +178,10 @@ def clinic_approve(*, clinic, reviewer, seen_version=None, choices=None, approve
         published.review_note = ""
         published.review_claimed_by = None
         published.review_claimed_at = None
-        writer = Writer(reviewer, f"Approved changes (reviewed by {reviewer})", submitter(clinic))
+        author = submitter(clinic)
+        writer = Writer(reviewer, f"Approved changes (reviewed by {reviewer})", author)
         apply_state(published, merge.merged, writer=writer)
+        _confirmed_by_clinic(published, facts_changed(merge.base, merge.staff), reviewer)
         # Location.draft_of on the copy pointed at published rows; the copy goes now.
         noted(clinic, reviewer, "Working copy approved and removed").delete()
     else:
@@ -188,6 +191,7 @@ def clinic_approve(*, clinic, reviewer, seen_version=None, choices=None, approve
         published.review_claimed_by = None
         published.review_claimed_at = None
         noted(published, reviewer, f"Approved by {reviewer}", submitter(clinic)).save()
+        _confirmed_by_clinic(published, facts_changed(EMPTY, listing_state(published)), reviewer)
         _announce_new_listing(published, reviewer, approve_claims)
         return published
     notify_staff(
@@ -196,6 +200,20 @@ def clinic_approve(*, clinic, reviewer, seen_version=None, choices=None, approve
         body=f"A moderator approved the changes to {published.name}. Patients now see them.",
     )
     return published
+
+
+def _confirmed_by_clinic(clinic, facts, reviewer):
+    """Facts the clinic stated in an approved change count as confirmed by the clinic today."""
+    Verification.objects.bulk_create(
+        Verification(
+            clinic=clinic,
+            fact=fact,
+            confirmed_on=timezone.localdate(),
+            method=f"stated by the clinic; approved by {reviewer}"[:200],
+            source=SOURCE_CLINIC,
+        )
+        for fact in facts
+    )
 
 
 def _announce_new_listing(clinic, reviewer, approve_claims):
@@ -262,9 +280,30 @@ def clinic_reject(*, clinic, reviewer, reason, seen_version=None):
 
 
 @transaction.atomic
-def clinic_verify(*, clinic, moderator):
-    """A moderator confirmed the listing: patients see "verified on ..." again."""
-    clinic.verified_at = timezone.localdate()
+def clinic_verify(*, clinic, moderator, checks=None):
+    """A moderator confirmed facts of the listing today (issue 15.10): {fact: how}.
+
+    Each fact gets a Verification (source moderator, today); the listing's `verified_at` is
+    today, and patients stop seeing "may be outdated". Without checks, nothing is recorded.
+    """
+    checks = {fact: (how or "").strip() for fact, how in (checks or {}).items()}
+    unknown = set(checks) - set(Verification.Fact.values)
+    if not checks or unknown:
+        raise ModerationError("Tick what you confirmed, and how.")
+    today = timezone.localdate()
+    Verification.objects.bulk_create(
+        Verification(
+            clinic=clinic,
+            fact=fact,
+            confirmed_on=today,
+            method=how[:200] or Verification.DEFAULT_METHODS[fact],
+            source=SOURCE_MODERATOR,
+            confirmed_by=moderator,
+        )
+        for fact, how in checks.items()
+    )
+    clinic.verified_at = today
     clinic.flagged_stale_at = None
-    noted(clinic, moderator, "Verified").save()
+    labels = ", ".join(Verification.Fact(fact).label for fact in checks)
+    noted(clinic, moderator, f"Verified: {labels}").save()
     return clinic

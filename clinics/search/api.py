@@ -7,7 +7,7 @@ Read-only and public: only published listings, GET parameters in, JSON out. Erro
 from django.http import JsonResponse
 from django.views.decorators.http import require_GET
 
-from clinics.models import Clinic, clinic_prefetches
+from clinics.models import Clinic, clinic_prefetches, latest_checks, verified_facts
 from clinics.search.filters import LocationFilter
 from clinics.search.paging import page_url
 
@@ -106,9 +106,27 @@ def location_list(request):
     )
 
 
+def verifications_json(clinic):
+    """When each fact was last confirmed, by whom, and whether that is current (15.10)."""
+    return [
+        {
+            "fact": check.fact,
+            "confirmed_on": check.verification.confirmed_on.isoformat(),
+            "source": check.verification.source,
+            "current": check.current,
+            "expires_on": check.verification.expires_on.isoformat(),
+        }
+        for check in latest_checks(clinic)
+    ]
+
+
 def clinic_json(clinic):
     return {
         **clinic_summary_json(clinic),
+        "verified_facts": [
+            check.fact for check in latest_checks(clinic) if check.label in verified_facts(clinic)
+        ],
+        "verifications": verifications_json(clinic),
         "url": clinic.get_absolute_url(),
         "description": clinic.description,
         "email": clinic.email or None,

@@ -16,6 +16,7 @@ so unknown values are left out.
 
 import re
 
+from clinics.models import latest_checks
 from clinics.opendata.listings import (
     NPI_SYSTEM,
     clinic_last_modified,
@@ -136,13 +137,34 @@ def clinician_specialty(clinician):
 # Resources -------------------------------------------------------------------------------
 
 
+# When each fact of a listing was last confirmed, by whom, and whether it still holds
+# (issue 15.10): the directory's own extension, one per fact.
+VERIFICATION_EXTENSION = "urn:ketamine-directory:fhir:StructureDefinition:fact-verification"
+
+
+def verification_extensions(clinic):
+    return [
+        {
+            "url": VERIFICATION_EXTENSION,
+            "extension": [
+                {"url": "fact", "valueCode": check.fact},
+                {"url": "confirmedOn", "valueDate": check.verification.confirmed_on.isoformat()},
+                {"url": "source", "valueString": check.verification.source},
+                {"url": "current", "valueBoolean": check.current},
+            ],
+        }
+        for check in latest_checks(clinic)
+    ]
+
+
 def organization_resource(clinic):
-    """A Plan-Net Organization; expects the clinic's locations prefetched."""
+    """A Plan-Net Organization; expects the clinic's locations and verifications prefetched."""
     return compact(
         {
             "resourceType": "Organization",
             "id": organization_id(clinic),
             "meta": meta("Organization", clinic_last_modified(clinic)),
+            "extension": verification_extensions(clinic),
             "active": True,
             "identifier": [
                 {

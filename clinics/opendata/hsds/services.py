@@ -5,6 +5,7 @@ the listing's verification date), linked to the sites offering it by a
 `service_at_location`; prices are the service's `cost_options` (USD, one per site).
 """
 
+from clinics.models import latest_checks
 from clinics.opendata.hsds.ids import compact, hsds_id, isodatetime
 from clinics.opendata.hsds.locations import location_brief, location_json, phone_json
 from clinics.opendata.hsds.organizations import organization_brief
@@ -103,8 +104,20 @@ def cost_options(service_id, sites):
     return options
 
 
+def verified_items(clinic):
+    """The facts of the listing confirmed within their validity, as attribute items (15.10)."""
+    return [
+        ("verified", check.fact, f"{check.verification.confirmed_on.isoformat()} by "
+         f"{check.verification.source}")
+        for check in latest_checks(clinic)
+        if check.current
+    ]  # fmt: skip
+
+
 def service_attributes(ctx, *, entity, link_id, link_key, route, sites):
     items = [("route", route.slug, None)]
+    if sites:
+        items += verified_items(sites[0][0].clinic)
     for location, _offering in sites:
         items += [("condition", c.slug, None) for c in location.conditions.all()]
     for location, _offering in sites:

@@ -6,7 +6,7 @@ Conditions treated, payers in network and payment options are `attributes` point
 
 from dataclasses import dataclass, field
 
-from clinics.models import Condition, Payer, PaymentOption, TreatmentRoute
+from clinics.models import Condition, Payer, PaymentOption, TreatmentRoute, Verification
 from clinics.opendata.hsds.ids import compact, hsds_id
 
 TAXONOMY_KEY = "ketamine-directory"
@@ -20,6 +20,17 @@ TERM_GROUPS = {
         PaymentOption,
         "Payment options",
         "Ways to pay besides in-network insurance.",
+    ),
+}
+
+
+# Terms that are choices, not rows: the facts a listing's verification names (issue 15.10).
+CHOICE_GROUPS = {
+    "verified": (
+        Verification.Fact,
+        "Verified facts",
+        "Facts of a listing confirmed within their validity; the attribute's value says when "
+        "and by whom (moderator, clinic, or import:<source>).",
     ),
 }
 
@@ -41,6 +52,16 @@ def term_id(group, slug=None):
     return hsds_id("taxonomy_term", group, slug)
 
 
+def _entries(source):
+    """(slug, name, description) of each term: rows of a reference table, or choices."""
+    if group_choices := getattr(source, "choices", None):
+        return [(value, label, label) for value, label in group_choices]
+    return [
+        (obj.slug, obj.name, getattr(obj, "description", "") or obj.name)
+        for obj in source.objects.order_by("sort_order", "name")
+    ]
+
+
 @dataclass
 class Taxonomy:
     """All terms of the directory's taxonomy, loaded once per request (four small queries)."""
@@ -52,7 +73,7 @@ class Taxonomy:
     def load(cls):
         taxonomy = cls()
         taxonomy_id = hsds_id("taxonomy", TAXONOMY_KEY)
-        for group, (model, name, description) in TERM_GROUPS.items():
+        for group, (source, name, description) in {**TERM_GROUPS, **CHOICE_GROUPS}.items():
             group_term = {
                 "id": term_id(group),
                 "code": group,
@@ -63,19 +84,19 @@ class Taxonomy:
                 "language": "en",
             }
             taxonomy.terms.append(group_term)
-            for obj in model.objects.order_by("sort_order", "name"):
+            for slug, term_name, term_description in _entries(source):
                 term = {
-                    "id": term_id(group, obj.slug),
-                    "code": obj.slug,
-                    "name": obj.name,
-                    "description": getattr(obj, "description", "") or obj.name,
+                    "id": term_id(group, slug),
+                    "code": slug,
+                    "name": term_name,
+                    "description": term_description,
                     "parent_id": group_term["id"],
                     "taxonomy": TAXONOMY_KEY,
                     "taxonomy_id": taxonomy_id,
                     "language": "en",
                 }
                 taxonomy.terms.append(term)
-                taxonomy.by_key[group, obj.slug] = term
+                taxonomy.by_key[group, slug] = term
         return taxonomy
 
     def attribute(self, *, entity, link_key, group, slug, value=None):

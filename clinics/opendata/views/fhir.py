@@ -94,7 +94,7 @@ def organizations_since(after):
     return (
         modified_since(Clinic.objects.published(), after)
         .order_by("pk")
-        .prefetch_related(locations_prefetch(details=False))
+        .prefetch_related(locations_prefetch(details=False), "verifications")
     )
 
 
@@ -150,7 +150,7 @@ def read(request, resource_type, resource_id):
     if resource_type == "Organization":
         clinic = (
             Clinic.objects.published()
-            .prefetch_related(locations_prefetch(details=False))
+            .prefetch_related(locations_prefetch(details=False), "verifications")
             .filter(pk=pk)
             .first()
         )
