@@ -12,8 +12,8 @@ from clinics.importing.cells import (
 from clinics.importing.columns import header
 from clinics.importing.export import export_clinics, export_rows
 from clinics.importing.importer import import_clinics
+from clinics.importing.reading import read_csv
 from clinics.importing.report import ImportReport, RowError
-from clinics.importing.rows import read_csv
 
 __all__ = [
     "ImportReport",

@@ -9,8 +9,9 @@ run in a transaction that is rolled back, so its counts are exactly a real run's
 from django.db import IntegrityError, transaction
 
 from clinics import caching, geo
+from clinics.importing.reading import read_table
 from clinics.importing.report import ImportReport, RowError
-from clinics.importing.rows import ReferenceSlugs, parse_rows, read_csv
+from clinics.importing.rows import ReferenceSlugs, parse_rows
 from clinics.importing.writer import write
 from clinics.models import Clinic
 
@@ -37,11 +38,12 @@ def import_clinics(
     report = ImportReport(source=source_name, dry_run=dry_run, skip_invalid=skip_invalid)
     reference = ReferenceSlugs()
     geo.zip_index()  # loaded once, before the progress bar starts
-    columns, rows = read_csv(source)
-    if not columns:
+    table = read_table(source)
+    if not table.columns:
         report.errors.append(RowError(1, "header", "the file is empty; expected a header row"))
         return report
-    parsed, errors, warnings = parse_rows(columns, rows, reference, progress=progress)
+    parsed, errors, warnings = parse_rows(table.columns, table.rows, reference, progress=progress)
+    errors = sorted(table.errors + errors, key=lambda error: error.line)
     report.errors.extend(errors)
     report.warnings.extend(warnings)
     invalid_lines = {e.line for e in errors}

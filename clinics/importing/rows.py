@@ -4,10 +4,6 @@
 first, so one run of a file tells its author everything to fix.
 """
 
-import csv
-import io
-import os
-import re
 from dataclasses import dataclass, field
 
 from clinics import geo
@@ -35,6 +31,7 @@ from clinics.importing.columns import (
     TAIL_COLUMNS,
 )
 from clinics.importing.report import RowError
+from clinics.importing.rowcells import Row
 from clinics.models import Condition, Language, Location, Payer, PaymentOption, TreatmentRoute
 
 # The clinic-level columns, each with its parser.
@@ -84,41 +81,6 @@ class ReferenceSlugs:
         self.route_slugs = {pk: slug for slug, pk in self.routes.items()}
 
 
-def normalise_column(name):
-    return re.sub(r"[\s-]+", "_", clean(name).lower())
-
-
-def read_csv(source):
-    """The header and the rows as (line number, values); `source` is a path, bytes or a file."""
-    if isinstance(source, bytes):
-        try:
-            text = source.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            # Spreadsheet programs on Windows still save "CSV" as Windows-1252.
-            text = source.decode("cp1252", errors="replace")
-    elif isinstance(source, (str, os.PathLike)):
-        with open(source, "rb") as handle:
-            return read_csv(handle.read())
-    else:
-        data = source.read()
-        if isinstance(data, bytes):
-            return read_csv(data)
-        text = data
-    text = text.removeprefix("\ufeff")
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        columns = next(reader)
-    except StopIteration:
-        return [], []
-    columns = [normalise_column(c) for c in columns]
-    rows = []
-    for values in reader:
-        if not any(v.strip() for v in values):
-            continue
-        rows.append((reader.line_num, values))
-    return columns, rows
-
-
 def parse_rows(columns, rows, reference, progress=None):
     """Validate every row; return clinics in file order and every error at once."""
     route_columns, errors, warnings = check_header(columns, reference)
@@ -154,29 +116,6 @@ def check_header(columns, reference):
     return route_columns, errors, warnings
 
 
-class Row:
-    """One CSV row as {column: cleaned text}, with the problems found in it so far."""
-
-    def __init__(self, line, values):
-        self.line = line
-        self.values = values
-        self.errors = []
-
-    def get(self, column):
-        return self.values.get(column, "")
-
-    def problem(self, column, message):
-        self.errors.append(RowError(self.line, column, message))
-
-    def attempt(self, column, parse, *args):
-        """The parsed cell, or None after recording why it cannot be parsed."""
-        try:
-            return parse(self.get(column), *args)
-        except ValueProblem as error:
-            self.problem(column, str(error))
-            return None
-
-
 class RowParser:
     """Checks the rows of one file in order; a valid row's location joins its clinic."""
 
@@ -197,13 +136,7 @@ class RowParser:
         width = len(self.columns)
         if len(values) > width and any(v.strip() for v in values[width:]):
             errors.append(RowError(line, "row", f"{len(values)} values for {width} columns"))
-        row = Row(
-            line,
-            {
-                column: clean(values[i]) if i < len(values) else ""
-                for i, column in enumerate(self.columns)
-            },
-        )
+        row = Row(line, self.columns, values)
         self.check_required(row)
         clinic_values, clinic_valid = parse_clinic_cells(row)
         location = self.parse_location(row)
@@ -222,7 +155,7 @@ class RowParser:
 
     def check_required(self, row):
         for column in REQUIRED_COLUMNS:
-            if not row.get(column):
+            if not row.get(column) and column not in row.bad:
                 hint = ""
                 if column == "routes":
                     hint = f"; give at least one of {', '.join(sorted(self.reference.routes))}"
@@ -335,6 +268,9 @@ def parse_clinic_cells(row):
     """({column: value}, valid) for the clinic-level columns of one row."""
     values, valid = {}, True
     for column, parse in CLINIC_CELLS:
+        if column in row.bad:
+            valid = False
+            continue
         try:
             values[column] = parse(row.get(column))
         except ValueProblem as error:

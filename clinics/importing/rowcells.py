@@ -1,0 +1,63 @@
+"""One CSV row as cleaned cells, with the problems found in it so far.
+
+Before any column is parsed, every cell is checked for what no column may hold: a NUL or
+another control character (PostgreSQL cannot store a NUL; mail headers break on the rest)
+and more than MAX_CELL characters. Such a cell is an error of its line, and the parsers
+never see it, so one bad cell gives one message.
+"""
+
+import re
+
+from clinics.importing.cells import ValueProblem, clean
+from clinics.importing.report import RowError
+
+# Far more than any column needs (names are at most 200 characters); a longer cell is a
+# broken file, not data.
+MAX_CELL = 10_000
+# C0 controls and DEL; tabs and line breaks are white space, which `clean` collapses.
+CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def cell_problem(value):
+    """Why a raw cell cannot be read at all, or ""."""
+    if len(value) > MAX_CELL:
+        return f"{len(value)} characters; a cell holds at most {MAX_CELL}"
+    if match := CONTROL_CHARACTER.search(value):
+        code = ord(match.group())
+        name = "a NUL character" if code == 0 else f"the control character U+{code:04X}"
+        return f"contains {name}; remove it"
+    return ""
+
+
+class Row:
+    """One CSV row as {column: cleaned text}, with the problems found in it so far."""
+
+    def __init__(self, line, columns, values):
+        self.line = line
+        self.errors = []
+        self.bad = set()  # columns whose cell could not be read; parsers skip them
+        self.values = {}
+        for i, column in enumerate(columns):
+            raw = values[i] if i < len(values) else ""
+            if problem := cell_problem(raw):
+                self.problem(column, problem)
+                self.bad.add(column)
+                self.values[column] = ""
+            else:
+                self.values[column] = clean(raw)
+
+    def get(self, column):
+        return self.values.get(column, "")
+
+    def problem(self, column, message):
+        self.errors.append(RowError(self.line, column, message))
+
+    def attempt(self, column, parse, *args):
+        """The parsed cell, or None after recording why it cannot be parsed."""
+        if column in self.bad:
+            return None
+        try:
+            return parse(self.get(column), *args)
+        except ValueProblem as error:
+            self.problem(column, str(error))
+            return None
