@@ -3,7 +3,8 @@
 Views parse input, call a queryset or a domain function, and render.
 """
 
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
+from django.urls import reverse
 
 from clinics.models import (
     Clinic,
@@ -14,6 +15,27 @@ from clinics.models import (
     latest_checks,
     verified_facts,
 )
+
+
+def not_found(request, heading, message, back_url=None, back_label=None):
+    """The site's 404 page (header, 988 line, ways back) saying what is missing."""
+    context = {
+        "heading": heading,
+        "message": message,
+        "back_url": back_url,
+        "back_label": back_label,
+    }
+    return render(request, "404.html", context, status=404)
+
+
+def guide_not_found(request):
+    return not_found(
+        request,
+        "Guide not found",
+        "There is no guide at this address.",
+        back_url=reverse("clinics:guides"),
+        back_label="See all guides",
+    )
 
 
 def home(request):
@@ -93,9 +115,15 @@ def clinic_json_ld(request, clinic, locations):
 
 
 def clinic_detail(request, slug):
-    clinic = get_object_or_404(
-        Clinic.objects.published().prefetch_related(*clinic_prefetches()), slug=slug
-    )
+    clinic = Clinic.objects.published().prefetch_related(*clinic_prefetches()).filter(slug=slug)
+    clinic = clinic.first()
+    if clinic is None:
+        return not_found(
+            request,
+            "Clinic not found",
+            "No clinic is listed at this address. It may have closed, changed its name, or "
+            "been taken out of the directory.",
+        )
     locations = list(clinic.locations.all())
     for location in locations:
         location.insurance_by_route = insurance_by_route(location)
@@ -126,7 +154,9 @@ def guide_index(request):
 
 
 def route_guide(request, slug):
-    route = get_object_or_404(TreatmentRoute, slug=slug)
+    route = TreatmentRoute.objects.filter(slug=slug).first()
+    if route is None:
+        return guide_not_found(request)
     count = Location.objects.published().filter(offerings__route=route).distinct().count()
     context = {
         "route": route,
@@ -137,7 +167,9 @@ def route_guide(request, slug):
 
 
 def condition_guide(request, slug):
-    condition = get_object_or_404(Condition, slug=slug)
+    condition = Condition.objects.filter(slug=slug).first()
+    if condition is None:
+        return guide_not_found(request)
     count = Location.objects.published().filter(conditions=condition).count()
     context = {"condition": condition, "count": count, "routes": TreatmentRoute.objects.all()}
     return render(request, "clinics/guide_condition.html", context)

@@ -1,5 +1,5 @@
-"""Error answers that need no database: 404, 500, and 503 while the database is down or too slow
-(issue 12, item 12).
+"""Error answers that need no database: 400, 403 (and a refused form: CSRF_FAILURE_VIEW), 404,
+500, and 503 while the database is down or too slow (issue 12, item 12; issue 14, item 9).
 
 Each answers in the format of its URL: `{"errors": ...}` JSON under /api/, a FHIR
 OperationOutcome under /fhir/, and elsewhere an HTML page with the site's header, the 988 crisis
@@ -26,12 +26,27 @@ DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
 RETRY_AFTER_SECONDS = 30
 
 MESSAGES = {
+    400: "Your browser sent something this site could not read. Go back and try again.",
+    403: "You don't have permission to see this page.",
     404: "There is nothing at this address. It may have moved, or the listing may be gone.",
     500: "Something went wrong on our side. Please try again.",
     503: "The directory is unavailable for a moment. Please try again in a minute.",
 }
-API_ERROR_KEYS = {404: "path", 500: "service", 503: "service"}
-FHIR_ISSUE_CODES = {404: "not-found", 500: "exception", 503: "transient"}
+API_ERROR_KEYS = {400: "request", 403: "permission", 404: "path", 500: "service", 503: "service"}
+FHIR_ISSUE_CODES = {
+    400: "invalid",
+    403: "forbidden",
+    404: "not-found",
+    500: "exception",
+    503: "transient",
+}
+# A form sent without its CSRF token or cookie: usually a page left open for hours, or cookies
+# turned off. The patient should know nothing was sent and how to send it again.
+CSRF_MESSAGE = (
+    "Nothing was saved: the page was open too long, or your browser did not send this site's "
+    "cookie. Go back to the form, reload it and send it again (cookies must be allowed for "
+    "this site)."
+)
 
 # If even the template fails, this still gives the crisis line and a way home.
 FALLBACK_HTML = (
@@ -42,8 +57,8 @@ FALLBACK_HTML = (
 )
 
 
-def error_response(request, status):
-    message = MESSAGES[status]
+def error_response(request, status, message=None, **page):
+    message = message or MESSAGES[status]
     if request.path.startswith("/api/"):
         response = JsonResponse({"errors": {API_ERROR_KEYS[status]: [message]}}, status=status)
     elif request.path.startswith("/fhir/"):
@@ -57,16 +72,16 @@ def error_response(request, status):
             json.dumps(outcome), status=status, content_type="application/fhir+json"
         )
     else:
-        response = HttpResponse(_page(status, message), status=status)
+        response = HttpResponse(_page(status, message, **page), status=status)
     if status >= 500:
         response["Cache-Control"] = "no-store"
     return response
 
 
-def _page(status, message):
+def _page(status, message, **page):
     try:
         return loader.render_to_string(
-            f"{status}.html", {**page_settings(None), "message": message}
+            f"{status}.html", {**page_settings(None), "message": message, **page}
         )
     except Exception:  # an error page must never fail in turn
         logger.exception("the %s page failed to render", status)
@@ -81,6 +96,29 @@ def database_unavailable(request, exception):
     response = error_response(request, 503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
+
+
+def bad_request(request, exception=None):
+    """handler400: a request Django refused (a bad Host header, an upload too big, ...)."""
+    return error_response(request, 400)
+
+
+def permission_denied(request, exception=None):
+    """handler403."""
+    return error_response(request, 403)
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: a form refused for its missing or stale token, with a way back to it."""
+    logger.info("CSRF failure on %s: %s", request.path, reason)
+    return error_response(
+        request,
+        403,
+        CSRF_MESSAGE,
+        heading="This form could not be sent",
+        back_url="/" + request.path.lstrip("/"),  # never "//host": that would leave the site
+        back_label="Back to the form",
+    )
 
 
 def page_not_found(request, exception=None):

@@ -8,6 +8,8 @@ admin.site.site_title = "Directory admin"
 admin.site.index_title = "Listings and reference data"
 
 # Error pages that render without the database, in the format of the URL (directory/errors.py).
+handler400 = "directory.errors.bad_request"
+handler403 = "directory.errors.permission_denied"
 handler404 = "directory.errors.page_not_found"
 handler500 = "directory.errors.server_error"
 

@@ -1,6 +1,6 @@
 """The search page, /search/: the same parameters, results and errors as /api/v1/locations/."""
 
-from django.http import Http404, QueryDict
+from django.http import QueryDict
 from django.shortcuts import render
 from django.utils.text import capfirst
 
@@ -40,7 +40,7 @@ def search(request):
         return render(request, "clinics/search.html", context, status=400)
     page = search.page()
     if page is None:
-        raise Http404("There are no results on this page.")
+        return page_past_the_end(request)
     for location in page.object_list:
         location.insurance_summary = insurance_summary(location.summary.payer_acceptances)
         location.psychotherapy_summary = psychotherapy_summary(location.clinic)
@@ -71,6 +71,18 @@ def search(request):
         ],
     )
     return render(request, "clinics/search.html", context)
+
+
+def page_past_the_end(request):
+    """404 for a page the results no longer reach (a shared link, a stale bookmark)."""
+    context = {
+        "heading": "This page no longer exists",
+        "message": "These results have fewer pages now: listings change, so a link to a later "
+        "page can outlive it. The same search starts again on page 1.",
+        "back_url": replaced_url(request),
+        "back_label": "Go to page 1 of these results",
+    }
+    return render(request, "404.html", context, status=404)
 
 
 def radius_options(current):
