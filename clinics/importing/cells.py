@@ -32,6 +32,26 @@ def clean(value):
     return value
 
 
+# What sources write for "none": a word, a dash, a scheme with no address, a run of one digit.
+PLACEHOLDER_WORDS = frozenset(
+    {
+        "n/a", "n.a.", "n.a", "none", "null", "nil", "nan", "-", "--", "---", ".", "?",
+        "tbd", "tba", "tbc", "unknown", "not available", "not applicable", "no website",
+        "no phone", "no email", "none listed", "not listed",
+    }
+)  # fmt: skip
+PLACEHOLDER_PATTERN = re.compile(
+    r"(?:https?:?/*(?:www\.?)?/?|www\.?|[+(]?(\d)(?:[\s().-]*\1){6,}|[\u2013\u2014_]+)",
+    re.IGNORECASE,
+)
+
+
+def is_placeholder(value):
+    """True for a cell that only says there is no value: `N/A`, `http://`, `0000000000`..."""
+    text = clean(value).lower()
+    return bool(text) and (text in PLACEHOLDER_WORDS or bool(PLACEHOLDER_PATTERN.fullmatch(text)))
+
+
 def parse_boolean(value):
     try:
         return yes_or_no(clean(value))

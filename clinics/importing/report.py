@@ -13,6 +13,11 @@ class RowError:
         return f"line {self.line}: {self.column}: {self.message}"
 
 
+@dataclass(frozen=True)
+class RowWarning(RowError):
+    """A problem that keeps its row: the value was left out or changed, and the row imported."""
+
+
 @dataclass
 class Tally:
     created: int = 0
@@ -56,6 +61,7 @@ class ImportReport:
             f"{outcome} (source {self.source!r}).",
             f"clinics: {self.clinics}",
             f"locations: {self.locations}, {self.locations.geocoded} geocoded",
+            f"problems: {counted(self.errors, 'error')}, {counted(self.warnings, 'warning')}",
         ]
 
     def lines(self):
@@ -64,3 +70,14 @@ class ImportReport:
 
     def __str__(self):
         return "\n".join(self.lines())
+
+
+def counted(problems, kind):
+    """ "3 errors on 2 lines", "1 warning on 1 line", "0 errors"."""
+    if not problems:
+        return f"0 {kind}s"
+    lines = len({problem.line for problem in problems})
+    return (
+        f"{len(problems)} {kind}{'s' if len(problems) != 1 else ''} on {lines} "
+        f"line{'s' if lines != 1 else ''}"
+    )

@@ -4,12 +4,15 @@ Before any column is parsed, every cell is checked for what no column may hold: 
 another control character (PostgreSQL cannot store a NUL; mail headers break on the rest)
 and more than MAX_CELL characters. Such a cell is an error of its line, and the parsers
 never see it, so one bad cell gives one message.
+
+A placeholder (`N/A`, `none`, `-`, `TBD`, `http://`, `0000000000`: cells.is_placeholder) is
+read as blank with a warning, and the row is kept; in a required column it is an error.
 """
 
 import re
 
-from clinics.importing.cells import ValueProblem, clean
-from clinics.importing.report import RowError
+from clinics.importing.cells import ValueProblem, clean, is_placeholder
+from clinics.importing.report import RowError, RowWarning
 
 # Far more than any column needs (names are at most 200 characters); a longer cell is a
 # broken file, not data.
@@ -32,25 +35,40 @@ def cell_problem(value):
 class Row:
     """One CSV row as {column: cleaned text}, with the problems found in it so far."""
 
-    def __init__(self, line, columns, values):
+    def __init__(self, line, columns, values, *, required=(), ignored=()):
         self.line = line
         self.errors = []
+        self.warnings = []
         self.bad = set()  # columns whose cell could not be read; parsers skip them
         self.values = {}
         for i, column in enumerate(columns):
             raw = values[i] if i < len(values) else ""
-            if problem := cell_problem(raw):
+            text = ""
+            if column in ignored:
+                pass
+            elif problem := cell_problem(raw):
                 self.problem(column, problem)
                 self.bad.add(column)
-                self.values[column] = ""
+            elif is_placeholder(raw):
+                text = clean(raw)
+                if column in required:
+                    self.problem(column, f"{text!r} is a placeholder; required")
+                    self.bad.add(column)
+                else:
+                    self.warn(column, f"{text!r} is a placeholder; left blank")
+                text = ""
             else:
-                self.values[column] = clean(raw)
+                text = clean(raw)
+            self.values[column] = text
 
     def get(self, column):
         return self.values.get(column, "")
 
     def problem(self, column, message):
         self.errors.append(RowError(self.line, column, message))
+
+    def warn(self, column, message):
+        self.warnings.append(RowWarning(self.line, column, message))
 
     def attempt(self, column, parse, *args):
         """The parsed cell, or None after recording why it cannot be parsed."""

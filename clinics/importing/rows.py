@@ -30,7 +30,7 @@ from clinics.importing.columns import (
     REQUIRED_COLUMNS,
     TAIL_COLUMNS,
 )
-from clinics.importing.report import RowError
+from clinics.importing.report import RowError, RowWarning
 from clinics.importing.rowcells import Row
 from clinics.models import Condition, Language, Location, Payer, PaymentOption, TreatmentRoute
 
@@ -88,7 +88,9 @@ def parse_rows(columns, rows, reference, progress=None):
         return [], errors, warnings
     parser = RowParser(columns, route_columns, reference)
     for line, values in progress(rows) if progress else rows:
-        errors.extend(parser.parse(line, values))
+        row = parser.parse(line, values)
+        errors.extend(row.errors)
+        warnings.extend(row.warnings)
     return list(parser.clinics.values()), errors, warnings
 
 
@@ -109,7 +111,7 @@ def check_header(columns, reference):
     known = set(BASE_COLUMNS) | set(TAIL_COLUMNS) | set(route_columns)
     for column in columns:
         if column not in known:
-            warnings.append(f"line 1: {column}: unknown column, ignored")
+            warnings.append(RowWarning(1, column, "unknown column, ignored"))
     duplicated = sorted({c for c in columns if columns.count(c) > 1})
     if duplicated:
         errors.append(RowError(1, "header", f"duplicate columns: {', '.join(duplicated)}"))
@@ -127,16 +129,16 @@ class RowParser:
             column: model._meta.get_field(name).max_length
             for column, (model, name) in MAX_LENGTHS.items()
         }
+        self.ignored = set(columns) - set(BASE_COLUMNS) - set(TAIL_COLUMNS) - set(route_columns)
         self.clinics = {}  # clinic_id -> ParsedClinic, in file order
         self.location_lines = {}  # (clinic_id, location_id) -> line
 
     def parse(self, line, values):
-        """Every problem of one row, in the order of its columns."""
-        errors = []
+        """The checked Row: its problems in the order of its columns."""
+        row = Row(line, self.columns, values, required=REQUIRED_COLUMNS, ignored=self.ignored)
         width = len(self.columns)
         if len(values) > width and any(v.strip() for v in values[width:]):
-            errors.append(RowError(line, "row", f"{len(values)} values for {width} columns"))
-        row = Row(line, self.columns, values)
+            row.errors.insert(0, RowError(line, "row", f"{len(values)} values for {width} columns"))
         self.check_required(row)
         clinic_values, clinic_valid = parse_clinic_cells(row)
         location = self.parse_location(row)
@@ -145,13 +147,12 @@ class RowParser:
         if clinic is not None:
             clinic_valid = self.add_clinic_values(row, clinic, clinic_values) and clinic_valid
         clinic_valid = self.check_lengths(row) and clinic_valid
-        errors.extend(row.errors)
         if clinic is not None:
             if not clinic_valid:
                 clinic.invalid = True
             if not row.errors:
                 clinic.locations.append(location)
-        return errors
+        return row
 
     def check_required(self, row):
         for column in REQUIRED_COLUMNS:
