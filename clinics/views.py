@@ -65,7 +65,7 @@ def clinic_json_ld(request, clinic, locations):
         data = {
             "@type": "MedicalClinic",
             "name": location.name or clinic.name,
-            "telephone": location.phone or clinic.phone,
+            "telephone": (location.phone_number or clinic.phone_number).with_extension(),
             "address": {
                 "@type": "PostalAddress",
                 "streetAddress": " ".join(
@@ -90,7 +90,7 @@ def clinic_json_ld(request, clinic, locations):
         "@type": "MedicalClinic",
         "name": clinic.name,
         "url": request.build_absolute_uri(clinic.get_absolute_url()),
-        "telephone": clinic.phone,
+        "telephone": clinic.phone_number.with_extension(),
         "isAcceptingNewPatients": clinic.accepting_new_patients,
         "medicalSpecialty": "Psychiatric",
         "availableService": [

@@ -471,7 +471,7 @@ VALID_ROUTES = "esketamine, im, iv, lozenge"
         ({"website": "http//example"}, "line 2: website: 'http//example' is not a web address"),
         ({"booking_url": "book here"}, "line 2: booking_url: 'book here' is not a web address"),
         ({"phone": "555-01"}, "line 2: phone: '555-01' is not a phone number"),
-        ({"phone": "503-555-0101 x12"}, "line 2: phone: '503-555-0101 x12' has an extension"),
+        ({"phone": "503-555-0101 x123456789"}, "line 2: phone: '503-555-0101 x123456789': the "),
         ({"longitude": ""}, "line 2: longitude: give both coordinates or neither"),
         ({"latitude": "north"}, "line 2: latitude: 'north' is not a number"),
         ({"latitude": "145.5"}, "line 2: latitude: 145.5 is outside -90 to 90"),

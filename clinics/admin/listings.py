@@ -1,5 +1,6 @@
 """Admins of the listings: clinics with their locations and clinicians, locations with offerings."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.db.models import Count
@@ -7,7 +8,7 @@ from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from clinics import access, moderation
+from clinics import access, moderation, phones
 from clinics.admin.bulk import ClinicBulkAdminMixin
 from clinics.admin.scoping import ClinicScopedAdminMixin, ReadOnlyHistoryAdmin
 from clinics.models import (
@@ -21,8 +22,32 @@ from clinics.models import (
 )
 
 
+class PhoneForm(forms.ModelForm):
+    """Staff and moderators may type the extension into the phone field (`503-555-0101 x12`)
+    or into its own field; either way it is stored in `phone_extension` (clinics.phones)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        text = cleaned.get("phone") or ""
+        try:
+            phone = phones.parse_phone(text)
+        except phones.PhoneProblem:
+            return cleaned  # the phone field's own validation names the problem
+        if phone.extension:
+            given = cleaned.get("phone_extension") or ""
+            if given and given != phone.extension:
+                self.add_error(
+                    "phone_extension",
+                    f"The phone number says extension {phone.extension}; give one extension.",
+                )
+                return cleaned
+            cleaned["phone"], cleaned["phone_extension"] = phone.number, phone.extension
+        return cleaned
+
+
 class LocationInline(admin.StackedInline):
     model = Location
+    form = PhoneForm
     extra = 0
     show_change_link = True
     fields = [
@@ -30,7 +55,7 @@ class LocationInline(admin.StackedInline):
         ("address_line1", "address_line2"),
         ("city", "state", "postal_code", "country"),
         ("latitude", "longitude", "coordinates_source"),
-        "phone",
+        ("phone", "phone_extension"),
         "accessibility",
         "conditions",
         "payment_options",
@@ -50,6 +75,7 @@ class ClinicianInline(admin.TabularInline):
 @admin.register(Clinic)
 class ClinicAdmin(ClinicBulkAdminMixin, ClinicScopedAdminMixin, ReadOnlyHistoryAdmin):
     clinic_lookup = ""
+    form = PhoneForm
     # Explicit, because the location count annotation (GROUP BY) drops Meta.ordering.
     ordering = ["name", "id"]
     # What only moderators set: clinic staff see these fields read-only.
@@ -95,7 +121,7 @@ class ClinicAdmin(ClinicBulkAdminMixin, ClinicScopedAdminMixin, ReadOnlyHistoryA
     inlines = [LocationInline, ClinicianInline]
     fieldsets = [
         (None, {"fields": ["name", "slug", "status", "verified_at", "description"]}),
-        ("Contact", {"fields": ["website", "phone", "email", "booking_url"]}),
+        ("Contact", {"fields": ["website", ("phone", "phone_extension"), "email", "booking_url"]}),
         (
             "How to start",
             {
@@ -260,6 +286,7 @@ class LocationAdmin(ClinicScopedAdminMixin, ReadOnlyHistoryAdmin):
     autocomplete_fields = ["clinic", "conditions", "payment_options", "languages"]
     readonly_fields = ["coordinates_source", "import_ref", "draft_of", "created_at", "updated_at"]
     inlines = [OfferingInline, PayerAcceptanceInline, OpeningHoursInline]
+    form = PhoneForm
     fieldsets = [
         (None, {"fields": ["clinic", "name"]}),
         (
@@ -274,7 +301,15 @@ class LocationAdmin(ClinicScopedAdminMixin, ReadOnlyHistoryAdmin):
         ("Coordinates", {"fields": [("latitude", "longitude"), "coordinates_source"]}),
         (
             "Details",
-            {"fields": ["phone", "accessibility", "conditions", "payment_options", "languages"]},
+            {
+                "fields": [
+                    ("phone", "phone_extension"),
+                    "accessibility",
+                    "conditions",
+                    "payment_options",
+                    "languages",
+                ]
+            },
         ),
         ("Record", {"fields": ["import_ref", "draft_of", "created_at", "updated_at"]}),
     ]

@@ -9,12 +9,11 @@ import re
 from functools import lru_cache
 from urllib.parse import urlsplit
 
-import phonenumbers
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.utils.text import slugify
 
-from clinics import geo
+from clinics import geo, phones
 from clinics.validators import US_STATES, npi_is_valid, yes_or_no
 
 
@@ -143,33 +142,12 @@ def check_site_near_zip(latitude, longitude, zip_entry, postal_code):
         )
 
 
-US_PHONE_RE = re.compile(r"^(?:\+?1[\s.-]*)?\(?([2-9]\d\d)\)?[\s.-]*([2-9]\d\d)[\s.-]*(\d{4})$")
-
-
-@lru_cache(maxsize=65536)
-def _us_exchange_is_valid(area, exchange):
-    number = phonenumbers.parse(f"+1{area}{exchange}0100")
-    return phonenumbers.is_valid_number(number)
-
-
 def parse_phone(value):
-    text = clean(value)
-    if not text:
-        return ""
-    if match := US_PHONE_RE.match(text):
-        # Fast path for the usual US forms; validity depends on area code and exchange only.
-        area, exchange, line = match.groups()
-        if _us_exchange_is_valid(area, exchange):
-            return f"+1 {area}-{exchange}-{line}"
+    """The PhoneNumber in a cell (clinics.phones: one definition), extension included."""
     try:
-        number = phonenumbers.parse(text, "US")
-    except phonenumbers.NumberParseException:
-        number = None
-    if number is None or not phonenumbers.is_valid_number(number):
-        raise ValueProblem(f"{value!r} is not a phone number; write it as (503) 555-0101")
-    if number.extension:
-        raise ValueProblem(f"{value!r} has an extension; give the number patients should call")
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+        return phones.parse_phone(clean(value))
+    except phones.PhoneProblem as problem:
+        raise ValueProblem(str(problem)) from None
 
 
 _url_validator = URLValidator(schemes=["http", "https"])

@@ -10,7 +10,8 @@ Mapping decisions (also in README.md, "Importing and exporting"):
   `offers_kap` unless one of the three is already set, no clears all three.
 - `telehealth` is `offers_telehealth`; `accepting` is `accepting_new_patients`.
 - A blank yes/no column leaves the stored value alone (a new clinic gets the model default).
-- `phone` is the location's phone; `insurance` gives payer acceptances for all routes.
+- `phone` is the location's phone, an extension in it (`x1001`, `ext. 1001`, `#1001`) goes to
+  `phone_extension`; `insurance` gives payer acceptances for all routes.
 - Missing coordinates come from the ZIP centroid (offline, clinics.geo), never the network.
 """
 
@@ -77,6 +78,7 @@ LOCATION_FIELDS = [
     "longitude",
     "coordinates_source",
     "phone",
+    "phone_extension",
 ]
 CLINIC_TEXT_FIELDS = {
     "clinic_name": "name",

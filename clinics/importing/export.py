@@ -73,7 +73,7 @@ def export_rows(queryset=None):
                 "country": location.country or "US",
                 "latitude": format_coordinate(location.latitude) if supplied else "",
                 "longitude": format_coordinate(location.longitude) if supplied else "",
-                "phone": location.phone,
+                "phone": location.phone_number.with_extension(),
                 "routes": ";".join(o.route.slug for o in location.offerings.all()),
                 "conditions": ";".join(sorted(c.slug for c in location.conditions.all())),
                 "insurance": ";".join(

@@ -177,7 +177,9 @@ class RowParser:
         fields["postal_code"] = (
             row.attempt("postal_code", parse_postal_code) if row.get("postal_code") else None
         )
-        fields["phone"] = row.attempt("phone", parse_phone) or ""
+        phone = row.attempt("phone", parse_phone)
+        fields["phone"] = phone.number if phone else ""
+        fields["phone_extension"] = phone.extension if phone else ""
         geocoded = place_location(row, fields)
         offerings = self.parse_offerings(row)
         reference = self.reference

@@ -17,6 +17,7 @@ from simple_history.models import HistoricalRecords
 
 from clinics.models.changes import ChangeAuthor
 from clinics.models.reference import ProfessionalBody
+from clinics.phones import EXTENSION_MAX_DIGITS, PhoneNumber, extension_validator
 from clinics.validators import (
     npi_registry_url,
     parse_state_list,
@@ -95,6 +96,13 @@ class Clinic(models.Model):
     )
     website = models.URLField(blank=True)
     phone = models.CharField(max_length=30, blank=True, validators=[phone_validator])
+    phone_extension = models.CharField(
+        "extension",
+        max_length=EXTENSION_MAX_DIGITS,
+        blank=True,
+        validators=[extension_validator],
+        help_text="Digits only, e.g. 1001.",
+    )
     email = models.EmailField(blank=True)
     booking_url = models.URLField(blank=True, help_text="Where patients book online, if they can.")
 
@@ -263,6 +271,11 @@ class Clinic(models.Model):
     def get_absolute_url(self):
         before, after = _clinic_url_around_slug(get_script_prefix())
         return f"{before}{self.slug}{after}"
+
+    @property
+    def phone_number(self):
+        """The clinic's phone with its extension (clinics.phones: shown, dialled)."""
+        return PhoneNumber(self.phone, self.phone_extension)
 
     @property
     def telehealth_state_list(self):

@@ -14,6 +14,7 @@ from clinics import geo
 from clinics.models.changes import ChangeAuthor
 from clinics.models.clinic import Clinic, published_q
 from clinics.models.reference import Condition, Language, Payer, PaymentOption, TreatmentRoute
+from clinics.phones import EXTENSION_MAX_DIGITS, PhoneNumber, extension_validator
 from clinics.validators import US_STATES, phone_validator, validate_postal_code
 
 # Derived from offerings and acceptances on every write (refresh_masks); not content.
@@ -69,6 +70,13 @@ class Location(models.Model):
         max_length=10, choices=CoordinatesSource, default=CoordinatesSource.MISSING, editable=False
     )
     phone = models.CharField(max_length=30, blank=True, validators=[phone_validator])
+    phone_extension = models.CharField(
+        "extension",
+        max_length=EXTENSION_MAX_DIGITS,
+        blank=True,
+        validators=[extension_validator],
+        help_text="Digits only, e.g. 1001.",
+    )
     accessibility = models.TextField(
         "accessibility notes",
         blank=True,
@@ -150,6 +158,11 @@ class Location(models.Model):
 
     def get_absolute_url(self):
         return f"{self.clinic.get_absolute_url()}#loc-{self.pk}"
+
+    @property
+    def phone_number(self):
+        """This location's own phone with its extension (blank: the clinic's is used)."""
+        return PhoneNumber(self.phone, self.phone_extension)
 
     @classmethod
     def from_db(cls, db, field_names, values, **kwargs):

@@ -135,7 +135,9 @@ class ListClinicForm(SpamResistantForm):
     clinic_name = forms.CharField(label="Clinic name", max_length=200)
     website = forms.CharField(label="Clinic website", required=False, max_length=200)
     phone = forms.CharField(
-        label="Clinic phone", max_length=30, help_text="The number patients call: (503) 555-0101"
+        label="Clinic phone",
+        max_length=30,
+        help_text="The number patients call: (503) 555-0101, with an extension if any: x1001",
     )
     address_line1 = Location._meta.get_field("address_line1").formfield()
     address_line2 = Location._meta.get_field("address_line2").formfield(

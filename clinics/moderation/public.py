@@ -113,7 +113,8 @@ def list_your_clinic(request):
             clinic_fields={
                 "name": data["clinic_name"],
                 "website": data["website"],
-                "phone": data["phone"],
+                "phone": data["phone"].number,
+                "phone_extension": data["phone"].extension,
                 "npi": data["npi"],
             },
             location_fields={

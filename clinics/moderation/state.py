@@ -171,7 +171,7 @@ def fingerprint(*states):
 
 # The listing fields behind each fact a Verification names (issue 15.10).
 FACT_FIELDS = {
-    "phone": {"clinic": ["phone"], "location": ["phone"]},
+    "phone": {"clinic": ["phone", "phone_extension"], "location": ["phone", "phone_extension"]},
     "website": {"clinic": ["website", "booking_url"]},
     "npi": {"clinic": ["npi"]},
     "rems": {"clinic": ["rems_certified"]},

@@ -27,7 +27,7 @@ def clinic_summary_json(clinic):
     return {
         "slug": clinic.slug,
         "name": clinic.name,
-        "phone": clinic.phone,
+        "phone": clinic.phone_number.with_extension(),
         "website": clinic.website or None,
         "booking_url": clinic.booking_url or None,
         "verified_at": clinic.verified_at.isoformat() if clinic.verified_at else None,
@@ -179,7 +179,7 @@ def clinic_json(clinic):
                 "address": address_json(location),
                 "latitude": location.latitude,
                 "longitude": location.longitude,
-                "phone": location.phone or clinic.phone,
+                "phone": (location.phone_number or clinic.phone_number).with_extension(),
                 "accessibility": location.accessibility,
                 "offerings": [
                     {

@@ -57,8 +57,9 @@ from clinics.search.paging import result_page
 # field the result pages read but this list misses.
 RESULT_FIELDS = [
     "name", "address_line1", "address_line2", "city", "state", "postal_code", "country",
-    "latitude", "longitude", "phone", "clinic",
-    "clinic__slug", "clinic__name", "clinic__phone", "clinic__website", "clinic__booking_url",
+    "latitude", "longitude", "phone", "phone_extension", "clinic",
+    "clinic__slug", "clinic__name", "clinic__phone", "clinic__phone_extension",
+    "clinic__website", "clinic__booking_url",
     "clinic__verified_at", "clinic__flagged_stale_at", "clinic__accepting_new_patients",
     "clinic__offers_kap", "clinic__works_with_own_therapist", "clinic__offers_integration",
     "clinic__offers_telehealth", "clinic__offers_at_home",

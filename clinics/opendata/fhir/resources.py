@@ -74,10 +74,19 @@ def nucc(code, display):
     return coding(NUCC_SYSTEM, code, display)
 
 
+# FHIR's registered extension for the extension of a phone number (a ContactPoint).
+CONTACTPOINT_EXTENSION = "http://hl7.org/fhir/StructureDefinition/contactpoint-extension"
+
+
 def telecom(*, phone=None, email=None, url=None):
+    """ContactPoints; `phone` is a clinics.phones.PhoneNumber (its extension in the value, as
+    people read it, and in the registered contactpoint-extension, as software reads it)."""
     points = []
     if phone:
-        points.append({"system": "phone", "value": phone, "use": "work"})
+        point = {"system": "phone", "value": phone.with_extension(), "use": "work"}
+        if phone.extension:
+            point["extension"] = [{"url": CONTACTPOINT_EXTENSION, "valueString": phone.extension}]
+        points.append(point)
     if email:
         points.append({"system": "email", "value": email, "use": "work"})
     if url:
@@ -182,7 +191,9 @@ def organization_resource(clinic):
             else [],
             "type": [coding(f"{PLAN_NET}/CodeSystem/OrgTypeCS", "prvgrp", "Provider Group")],
             "name": clinic.name,
-            "telecom": telecom(phone=clinic.phone, email=clinic.email, url=clinic.website or None),
+            "telecom": telecom(
+                phone=clinic.phone_number, email=clinic.email, url=clinic.website or None
+            ),
             "address": [address(location) for location in clinic.locations.all()],
         }
     )
@@ -234,7 +245,7 @@ def location_resource(location):
             "extension": extensions,
             "status": "active",
             "name": location.name or clinic.name,
-            "telecom": telecom(phone=location.phone or clinic.phone),
+            "telecom": telecom(phone=location.phone_number or clinic.phone_number),
             "address": address(location),
             "position": position,
             "managingOrganization": reference("Organization", organization_id(clinic), clinic.name),
@@ -299,7 +310,7 @@ def healthcare_service_resource(clinic, route, sites):
             "name": f"{route.name} at {clinic.name}",
             "comment": route.description,
             "extraDetails": "; ".join(details),
-            "telecom": telecom(phone=clinic.phone, url=clinic.booking_url or clinic.website),
+            "telecom": telecom(phone=clinic.phone_number, url=clinic.booking_url or clinic.website),
             "referralMethod": [{"text": "Referral required"}] if clinic.referral_required else [],
             "appointmentRequired": True,
             "availableTime": [
@@ -343,7 +354,7 @@ def practitioner_role_resource(clinician):
                 reference("HealthcareService", service_id(clinic, route), route.name)
                 for route, _sites in services_of(clinic)
             ],
-            "telecom": telecom(phone=clinic.phone),
+            "telecom": telecom(phone=clinic.phone_number),
         }
     )
 

@@ -23,7 +23,10 @@ def organization_json(clinic, ctx, *, full_services=False):
     """A fully nested organization: identifiers, phones, locations and its services."""
     org_id = hsds_id("clinic", clinic.pk)
     phone = phone_json(
-        clinic.phone, key=("organization", clinic.pk), organization_id=org_id, description="Main"
+        clinic.phone_number,
+        key=("organization", clinic.pk),
+        organization_id=org_id,
+        description="Main",
     )
     services = services_of(clinic)
     return compact(

@@ -5,14 +5,16 @@ from clinics.opendata.hsds.ids import compact, hsds_id
 BYDAY = {1: "MO", 2: "TU", 3: "WE", 4: "TH", 5: "FR", 6: "SA", 7: "SU"}
 
 
-def phone_json(number, *, key, description=None, **links):
-    if not number:
+def phone_json(phone, *, key, description=None, **links):
+    """An HSDS phone from a clinics.phones.PhoneNumber; None without a number."""
+    if not phone:
         return None
     return compact(
         {
             "id": hsds_id("phone", *key),
             **links,
-            "number": number,
+            "number": phone.number,
+            "extension": int(phone.extension) if phone.extension else None,
             "type": "voice",
             "description": description,
         }
@@ -71,7 +73,9 @@ def location_json(location, ctx):
     clinic = location.clinic
     location_id = hsds_id("location", location.pk)
     phone = phone_json(
-        location.phone or clinic.phone, key=("location", location.pk), location_id=location_id
+        location.phone_number or clinic.phone_number,
+        key=("location", location.pk),
+        location_id=location_id,
     )
     accessibility = []
     if location.accessibility:

@@ -130,7 +130,9 @@ def service_attributes(ctx, *, entity, link_id, link_key, route, sites):
 def service_json(clinic, route, sites, ctx):
     """A fully nested service: the route as offered by the clinic at `sites`."""
     service_id = hsds_id("service", clinic.pk, route.pk)
-    phone = phone_json(clinic.phone, key=("service", clinic.pk, route.slug), service_id=service_id)
+    phone = phone_json(
+        clinic.phone_number, key=("service", clinic.pk, route.slug), service_id=service_id
+    )
     fees = "; ".join(
         f"{price_text(offering)} at {location.name or clinic.name} ({location.label})"
         for location, offering in sites
@@ -195,7 +197,7 @@ def service_at_location_json(location, offering, ctx, *, nested_service=True):
     clinic, route = location.clinic, offering.route
     sal_id = service_at_location_id(location, route)
     phone = phone_json(
-        location.phone or clinic.phone,
+        location.phone_number or clinic.phone_number,
         key=("service_at_location", location.pk, route.slug),
         service_at_location_id=sal_id,
     )
