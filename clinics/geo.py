@@ -1,46 +1,81 @@
-"""Geocoding and distance: the only module that knows about places and coordinates.
+"""Geocoding and distance: the only module that turns what a patient typed into coordinates.
 
-Offline by default: ZIP codes, ZIP+4, "City, ST" and "lat,lng" resolve from the `zipcodes`
-package (data from GeoNames, CC BY 4.0), so the app never needs the network. Street addresses
-use an online geocoder through geopy only when settings name one (GEOCODER=nominatim, ...),
-with a user agent, geopy's RateLimiter and a cache.
+Offline by default: ZIP codes, ZIP+4, "City, ST" (or "City, State"), a city alone, nicknames
+("NYC", "LA", "Philly") and "lat,lng" resolve from the place tables of clinics/gazetteer.py
+(the `zipcodes` package, GeoNames data, CC BY 4.0), so the app never needs the network. A city
+in several states, or a state, is not a point: resolving it raises PlaceNotFound with the
+choices (`suggestions`) or the state (`state`). Street addresses use an online geocoder
+through geopy only when settings name one (GEOCODER=nominatim, ...), with a user agent,
+geopy's RateLimiter and a cache; without one, or when it does not find the address, an
+address that ends in a ZIP code (or in "City, ST") falls back to that ZIP (or city), and the
+label says so.
 
-Distances are great-circle miles on a sphere of radius EARTH_RADIUS_MILES, computed in SQL
-(DistanceMiles) with a bounding-box prefilter on the indexed (latitude, longitude) pair:
-strategy S1 of docs/geo-search.md, identical on SQLite and PostgreSQL; `miles_between` is the
-same formula in Python.
+Distances (clinics/distance.py, re-exported here) are great-circle miles computed in SQL
+(DistanceMiles, within) with a bounding-box prefilter on the indexed (latitude, longitude)
+pair: strategy S1 of docs/geo-search.md; `miles_between` is the same formula in Python.
 """
 
-import difflib
 import hashlib
 import logging
-import math
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import F, FloatField, Func, Q
 
-from clinics.validators import US_STATES
+from clinics import gazetteer
+from clinics.distance import (
+    EARTH_RADIUS_MILES,
+    DistanceMiles,
+    bounding_box,
+    miles_between,
+    within,
+)
+from clinics.gazetteer import city_index, normalise_city, zip_index
+
+# Re-exported: the place tables and distance, so callers need only clinics.geo.
+__all__ = [
+    "EARTH_RADIUS_MILES",
+    "DistanceMiles",
+    "bounding_box",
+    "city_index",
+    "miles_between",
+    "normalise_city",
+    "within",
+    "zip_index",
+]
 
 logger = logging.getLogger(__name__)
-
-EARTH_RADIUS_MILES = 3958.8
+# Part of the cache key of a resolved origin: bump it when what a text resolves to changes,
+# so that no answer of the old rules (a cached "not found", say) outlives a deploy.
+ORIGIN_FORMAT = 2
 
 ZIP_RE = re.compile(r"^(\d{5})(?:-?\d{4})?$")
+# A ZIP code closing an address: "350 5th Ave, New York, NY 10118" or "..., 10118-0110, USA".
+TRAILING_ZIP_RE = re.compile(
+    r"^(?P<rest>.*?)[\s,]*\b(?P<zip>\d{5})(?:-\d{4})?(?:[\s,]+(?:USA?|United States))?$",
+    re.IGNORECASE,
+)
 LAT_LNG_RE = re.compile(r"^\s*([-+]?\d{1,2}(?:\.\d+)?)\s*,\s*([-+]?\d{1,3}(?:\.\d+)?)\s*$")
-CITY_STATE_RE = re.compile(r"^(?P<city>[^,]+?)(?:,\s*|\s+)(?P<state>[A-Za-z]{2})$")
+NOT_LOCATED = "the street address was not located"
 
 
 class PlaceNotFound(Exception):
-    """The text does not name a place we can find; `suggestions` may offer close matches."""
+    """The text does not name one place we can find.
 
-    def __init__(self, message, suggestions=()):
+    `suggestions` offers "City, ST" texts that would (close spellings; or, with `choices`,
+    every state with a city of that name, which the message does not list); `state` is the USPS code when the text names a state, and `ambiguous`
+    says the state's name is also a big city's ("New York"), so the patient must choose.
+    """
+
+    def __init__(self, message, suggestions=(), state=None, ambiguous=False, choices=False):
         super().__init__(message)
         self.message = message
         self.suggestions = list(suggestions)
+        self.state = state
+        self.ambiguous = ambiguous
+        self.choices = choices  # the suggestions are every place of that name, not guesses
 
 
 @dataclass(frozen=True)
@@ -54,46 +89,6 @@ class Place:
     kind: str = field(default="zip", compare=False)  # zip, city, coordinates, address
 
 
-# Offline data ---------------------------------------------------------------------------
-
-
-@lru_cache(maxsize=1)
-def zip_index():
-    """ZIP -> (latitude, longitude, city, state), without the entries that have 0,0."""
-    import zipcodes
-
-    index = {}
-    for row in zipcodes.list_all():
-        lat, lng = float(row["lat"]), float(row["long"])
-        if lat == 0 and lng == 0:
-            continue
-        index[row["zip_code"]] = (lat, lng, row["city"], row["state"])
-    return index
-
-
-def normalise_city(name):
-    """Lower-case, without punctuation, with "St."/"Ft."/"Mt." spelled out."""
-    name = name.lower().replace(".", " ").replace("'", "").replace("-", " ")
-    words = name.split()
-    spelled = {"st": "saint", "ste": "sainte", "ft": "fort", "mt": "mount"}
-    if words:
-        words[0] = spelled.get(words[0], words[0])
-    return " ".join(words)
-
-
-@lru_cache(maxsize=1)
-def city_index():
-    """(normalised city, state) -> (mean latitude, mean longitude, USPS city name)."""
-    sums = {}
-    for lat, lng, city, state in zip_index().values():
-        key = (normalise_city(city), state)
-        total = sums.setdefault(key, [0.0, 0.0, 0, city])
-        total[0] += lat
-        total[1] += lng
-        total[2] += 1
-    return {key: (s[0] / s[2], s[1] / s[2], s[3]) for key, s in sums.items()}
-
-
 def zip_centroid(postal_code):
     """(latitude, longitude) of a ZIP or ZIP+4, or None when unknown."""
     match = ZIP_RE.match((postal_code or "").strip())
@@ -101,6 +96,12 @@ def zip_centroid(postal_code):
         return None
     entry = zip_index().get(match.group(1))
     return (entry[0], entry[1]) if entry else None
+
+
+def load_places():
+    """Load the offline place tables (about a second), e.g. when a worker starts."""
+    gazetteer.cities_by_name()
+    gazetteer.state_codes()
 
 
 # Resolving a search origin -------------------------------------------------------------
@@ -111,28 +112,22 @@ def resolve(query):
     text = " ".join((query or "").split())
     if not text:
         raise PlaceNotFound("Enter a ZIP code, a city and state, or an address.")
-
     if match := LAT_LNG_RE.match(text):
-        lat, lng = float(match.group(1)), float(match.group(2))
-        if not (-90 <= lat <= 90 and -180 <= lng <= 180):
-            raise PlaceNotFound(
-                "Coordinates must be a latitude between -90 and 90 and a longitude between "
-                "-180 and 180."
-            )
-        return Place(text, "your location", lat, lng, kind="coordinates")
-
+        return _coordinates(text, float(match.group(1)), float(match.group(2)))
     if match := ZIP_RE.match(text):
-        entry = zip_index().get(match.group(1))
-        if entry is None:
-            raise PlaceNotFound(f"We don't know the ZIP code {match.group(1)}. Check the digits.")
-        lat, lng, city, state = entry
-        return Place(text, f"{city}, {state} {match.group(1)}", lat, lng, kind="zip")
-
-    if match := CITY_STATE_RE.match(text):
-        city, state = match.group("city"), match.group("state").upper()
-        if state in US_STATES:
-            return _resolve_city(text, city, state)
-
+        return _zip_place(text, match.group(1))
+    if nickname := gazetteer.alias(text):
+        return _resolve_city_state(text, nickname)
+    if state := gazetteer.state_code(text):
+        raise _a_state(text, state)
+    if (place := _resolve_city_state(text)) is not None:
+        return place
+    if match := TRAILING_ZIP_RE.match(text):
+        return _resolve_address_with_zip(text, match.group("rest"), match.group("zip"))
+    if not any(character.isdigit() for character in text) and "," not in text:
+        place = _resolve_city_alone(text)
+        if place is not None:
+            return place
     return _resolve_address(text)
 
 
@@ -143,48 +138,169 @@ def resolve_cached(query):
     again on every page of the same search.
     """
     text = " ".join((query or "").split())
-    key = "origin:" + hashlib.sha256(f"{settings.GEOCODER}|{text.lower()}".encode()).hexdigest()
+    key_text = f"{ORIGIN_FORMAT}|{settings.GEOCODER}|{text.lower()}"
+    key = "origin:" + hashlib.sha256(key_text.encode()).hexdigest()
     cached = cache.get(key)
     if cached is None:
         try:
             place = resolve(text)
         except PlaceNotFound as error:
-            cached = {"error": error.message, "suggestions": error.suggestions}
+            cached = {
+                "error": error.message,
+                "suggestions": error.suggestions,
+                "state": error.state,
+                "ambiguous": error.ambiguous,
+                "choices": error.choices,
+            }
         else:
             cached = {"place": [place.label, place.latitude, place.longitude, place.kind]}
         cache.set(key, cached, timeout=24 * 3600)
     if "error" in cached:
-        raise PlaceNotFound(cached["error"], cached["suggestions"])
+        raise PlaceNotFound(
+            cached["error"],
+            cached["suggestions"],
+            cached["state"],
+            cached["ambiguous"],
+            cached["choices"],
+        )
     label, latitude, longitude, kind = cached["place"]
     return Place(text, label, latitude, longitude, kind=kind)
 
 
-def _resolve_city(text, city, state):
-    key = (normalise_city(city), state)
-    entry = city_index().get(key)
-    if entry:
-        lat, lng, usps_name = entry
-        return Place(text, f"{usps_name}, {state}", lat, lng, kind="city")
-    names = {name: usps for (name, st), (_, _, usps) in city_index().items() if st == state}
-    close = difflib.get_close_matches(key[0], list(names), n=3, cutoff=0.75)
-    suggestions = [f"{names[name]}, {state}" for name in close]
+def _coordinates(text, lat, lng):
+    if not (-90 <= lat <= 90 and -180 <= lng <= 180):
+        raise PlaceNotFound(
+            "Coordinates must be a latitude between -90 and 90 and a longitude between "
+            "-180 and 180."
+        )
+    return Place(text, "your location", lat, lng, kind="coordinates")
+
+
+def _zip_place(text, zip_code, note=""):
+    entry = zip_index().get(zip_code)
+    if entry is None:
+        raise PlaceNotFound(f"We don't know the ZIP code {zip_code}. Check the digits.")
+    lat, lng, city, state = entry
+    label = f"ZIP {zip_code}, {city}, {state} ({note})" if note else f"{city}, {state} {zip_code}"
+    return Place(text, label, lat, lng, kind="zip")
+
+
+def _split_city_state(text):
+    """(city, USPS code) from "City, ST", "City, State", "City ST" or "City State", or None."""
+    if "," in text:
+        city, _, state = text.rpartition(",")
+        code = gazetteer.state_code(state)
+        return (city.strip(), code) if code and city.strip() else None
+    words = text.split()
+    for size in (3, 2, 1):  # "Salt Lake City Utah", "Albany New York", "Austin TX"
+        if len(words) > size and (code := gazetteer.state_code(" ".join(words[-size:]))):
+            return " ".join(words[:-size]), code
+    return None
+
+
+def _resolve_city_state(text, city_state=None):
+    """The city named with its state in `city_state` (or `text`); None if no state is named.
+
+    A city the state does not have raises PlaceNotFound with close spellings.
+    """
+    parts = _split_city_state(city_state or text)
+    if parts is None:
+        return None
+    name, state = parts
+    if any(character.isdigit() for character in name):
+        return None  # an address ending in a state: "1 Main St, Portland, OR"
+    city = gazetteer.city(name, state)
+    if city is None:
+        suggestions = [c.label for c in gazetteer.close_cities_in(name, state)]
+        raise PlaceNotFound(
+            f"We couldn't find {name}, {state}. Check the spelling or try a ZIP code.",
+            suggestions,
+        )
+    return Place(text, city.label, city.latitude, city.longitude, kind="city")
+
+
+def _a_state(text, state):
+    """A state is no point to measure distance from: say so, and offer its biggest cities."""
+    name = gazetteer.state_name(state)
+    same_name = gazetteer.ambiguous_state(state)
+    cities = [c.label for c in gazetteer.largest_cities(state)]
+    examples = " or ".join(f'"{label}"' for label in cities[:2])
+    if same_name is None:
+        message = f"{name} is a state. Search near a city or ZIP code in it, such as {examples}."
+        suggestions = cities
+    else:
+        message = (
+            f'"{text}" is the state of {name} and also {same_name.label}. Choose '
+            f'"{same_name.label}", or a city or ZIP code in {name}, such as {examples}.'
+        )
+        suggestions = list(dict.fromkeys([same_name.label, *cities]))
+    return PlaceNotFound(message, suggestions, state=state, ambiguous=same_name is not None)
+
+
+def _resolve_city_alone(text):
+    """A city typed without its state: the city if only one state has it, else the choices."""
+    cities = gazetteer.cities_named(text)
+    if len(cities) == 1:
+        [city] = cities
+        return Place(text, city.label, city.latitude, city.longitude, kind="city")
+    if cities:
+        examples = " or ".join(f'"{city.label}"' for city in cities[:2])
+        raise PlaceNotFound(
+            f"There is a {cities[0].name} in {len(cities)} states: add the state, like {examples}.",
+            [city.label for city in cities],
+            choices=True,
+        )
+    if settings.GEOCODER:
+        return None  # a landmark or a neighbourhood, perhaps: the geocoder may know it
+    close = gazetteer.close_cities(text)
     raise PlaceNotFound(
-        f"We couldn't find {city.strip()}, {state}. Check the spelling or try a ZIP code.",
-        suggestions,
+        f'We couldn\'t find a city called "{text}". Check the spelling, add the state '
+        '(like "Portland, OR"), or try a ZIP code.',
+        [city.label for city in close],
     )
 
 
+def _resolve_address_with_zip(text, rest, zip_code):
+    """An address ending in a ZIP code: the address if the geocoder finds it, else the ZIP."""
+    rest = rest.strip(" ,")
+    if _is_city_or_state(rest, zip_code):
+        return _zip_place(text, zip_code)  # "Portland, OR 97205" is just the ZIP
+    if settings.GEOCODER and (found := geocode_address(text)):
+        return Place(text, found[2], found[0], found[1], kind="address")
+    return _zip_place(text, zip_code, note=NOT_LOCATED)
+
+
+def _is_city_or_state(text, zip_code):
+    """Whether `text` (what precedes a ZIP) only names a city and/or state."""
+    if not text or gazetteer.state_code(text):
+        return True
+    parts = _split_city_state(text)
+    if parts is not None:
+        return gazetteer.city(*parts) is not None
+    entry = zip_index().get(zip_code)
+    return entry is not None and normalise_city(entry[2]) == normalise_city(text)
+
+
 def _resolve_address(text):
-    if not settings.GEOCODER:
-        raise PlaceNotFound(
-            f'We couldn\'t find "{text}". Try a 5-digit ZIP code or a city and state, '
-            'like "Portland, OR".'
-        )
-    found = geocode_address(text)
-    if found is None:
+    found = geocode_address(text) if settings.GEOCODER else None
+    if found is not None:
+        lat, lng, label = found
+        return Place(text, label, lat, lng, kind="address")
+    # "1 Main St, Portland, OR": the city, said to be only the city.
+    _, _, tail = text.partition(",")
+    while tail:
+        parts = _split_city_state(tail.strip())
+        city = gazetteer.city(*parts) if parts else None
+        if city is not None:
+            label = f"{city.label} ({NOT_LOCATED})"
+            return Place(text, label, city.latitude, city.longitude, kind="city")
+        _, _, tail = tail.partition(",")
+    if settings.GEOCODER:
         raise PlaceNotFound(f'We couldn\'t find "{text}". Try a ZIP code or a city and state.')
-    lat, lng, label = found
-    return Place(text, label, lat, lng, kind="address")
+    raise PlaceNotFound(
+        f'We couldn\'t find "{text}". Street addresses need their ZIP code here: add it, or '
+        'type a ZIP code or a city and state, like "Portland, OR".'
+    )
 
 
 # Online geocoding (optional) -----------------------------------------------------------
@@ -280,97 +396,3 @@ def fill_coordinates(location):
         location.coordinates_source = Source.ZIP
     else:
         location.coordinates_source = Source.MISSING
-
-
-# Distance --------------------------------------------------------------------------------
-
-
-def miles_between(lat1, lng1, lat2, lng2):
-    """Great-circle (haversine) miles between two points, in Python: the formula of
-    DistanceMiles, for code that has both points in hand (imports, duplicate detection)."""
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    half_dlat = (phi2 - phi1) / 2
-    half_dlng = math.radians(lng2 - lng1) / 2
-    inner = math.sin(half_dlat) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(half_dlng) ** 2
-    return 2 * EARTH_RADIUS_MILES * math.asin(min(1.0, math.sqrt(inner)))
-
-
-def bounding_box(latitude, longitude, miles):
-    """(min_lat, max_lat, min_lng, max_lng) enclosing the circle.
-
-    Longitudes are not wrapped: near the antimeridian (the Aleutians) min_lng can be below
-    -180 or max_lng above 180, and `within` then searches the two halves of the box.
-    """
-    angular = miles / EARTH_RADIUS_MILES
-    lat = math.radians(latitude)
-    min_lat, max_lat = latitude - math.degrees(angular), latitude + math.degrees(angular)
-    if max_lat >= 90 or min_lat <= -90 or math.cos(lat) < 1e-9:
-        return max(min_lat, -90), min(max_lat, 90), -180.0, 180.0
-    ratio = math.sin(angular) / math.cos(lat)
-    if ratio >= 1:
-        return min_lat, max_lat, -180.0, 180.0
-    delta_lng = math.degrees(math.asin(ratio))
-    return min_lat, max_lat, longitude - delta_lng, longitude + delta_lng
-
-
-class DistanceMiles(Func):
-    """Haversine great-circle distance in miles from a fixed point to each row, in SQL.
-
-    The same SQL as composing ASin, Sqrt, Power, Sin, Cos and Radians, written as one
-    template: building and copying that tree of a dozen expressions took a fifth of a search
-    request (bench/run.py under py-spy). SQLite has the math functions built in since 3.35.
-    """
-
-    output_field = FloatField()
-
-    def __init__(self, latitude, longitude, lat_field="latitude", lng_field="longitude"):
-        super().__init__(F(lat_field), F(lng_field))
-        self.origin = (latitude, longitude)
-
-    def as_sql(self, compiler, connection, least="LEAST", **extra_context):
-        lat, lat_params = compiler.compile(self.source_expressions[0])
-        lng, lng_params = compiler.compile(self.source_expressions[1])
-        lat0, lng0 = (math.radians(value) for value in self.origin)
-        # Rounding can push the sine above 1 for antipodal points; asin would then fail.
-        sql = (
-            f"(%s * ASIN({least}(SQRT("
-            f"POWER(SIN((RADIANS({lat}) - %s) / 2), 2)"
-            f" + %s * COS(RADIANS({lat})) * POWER(SIN((RADIANS({lng}) - %s) / 2), 2)"
-            "), 1.0)))"
-        )
-        params = (
-            2 * EARTH_RADIUS_MILES,
-            *lat_params,
-            lat0,
-            math.cos(lat0),
-            *lat_params,
-            *lng_params,
-            lng0,
-        )
-        return sql, params
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        return self.as_sql(compiler, connection, least="MIN", **extra_context)
-
-
-def within(queryset, latitude, longitude, miles):
-    """Rows of `queryset` no more than `miles` from the point, annotated with `distance`.
-
-    The bounding box lets the database use the (latitude, longitude) index; the exact
-    haversine distance then filters the corners out and orders the rows.
-    """
-    min_lat, max_lat, min_lng, max_lng = bounding_box(latitude, longitude, miles)
-    # A hair of slack so float rounding never drops a row lying exactly on the circle.
-    slack = 1e-6
-    box = Q(latitude__gte=min_lat - slack, latitude__lte=max_lat + slack)
-    if min_lng < -180:
-        box &= Q(longitude__gte=min_lng + 360 - slack) | Q(longitude__lte=max_lng + slack)
-    elif max_lng > 180:
-        box &= Q(longitude__gte=min_lng - slack) | Q(longitude__lte=max_lng - 360 + slack)
-    else:
-        box &= Q(longitude__gte=min_lng - slack, longitude__lte=max_lng + slack)
-    return (
-        queryset.filter(box)
-        .annotate(distance=DistanceMiles(latitude, longitude))
-        .filter(distance__lte=miles)
-    )

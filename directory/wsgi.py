@@ -12,4 +12,4 @@ application = get_wsgi_application()
 # worker (about a second; bench/run.py saw it as a p99 of over 1 s).
 from clinics import geo  # noqa: E402
 
-geo.city_index()
+geo.load_places()

@@ -10,7 +10,7 @@ import django_filters
 from django import forms
 
 from clinics import caching, geo
-from clinics.validators import yes_or_no
+from clinics.validators import US_STATES, yes_or_no
 
 DEFAULT_RADIUS_MILES = 25
 MAX_RADIUS_MILES = 500
@@ -145,10 +145,20 @@ class SearchForm(forms.Form):
             return geo.resolve_cached(text)
         except geo.PlaceNotFound as error:
             self.near_suggestions = error.suggestions
-            message = error.message
-            if error.suggestions:
-                message += " Did you mean: " + "; ".join(error.suggestions) + "?"
-            raise forms.ValidationError(message, code="unknown_place") from error
+            self.near_state = error.state
+            self.near_ambiguous = error.ambiguous
+            raise forms.ValidationError(self.place_message(error), code="unknown_place") from error
+
+    def place_message(self, error):
+        """What geo says, with its guesses and, for a state, the state search. Every place of
+        a name (`choices`) is too long a list for a message: the page links to each."""
+        message = error.message
+        if error.state and "state" in self.fields:
+            name = US_STATES[error.state]
+            message += f" To list every location in {name}, search with state={error.state}."
+        if error.suggestions and not (error.state or error.choices):
+            message += " Did you mean: " + "; ".join(error.suggestions) + "?"
+        return message
 
     def clean(self):
         cleaned = super().clean()

@@ -83,7 +83,9 @@ class LocationFilter(django_filters.FilterSet):
         method="filter_nothing",
         max_length=200,
         help_text="The search origin: a 5-digit ZIP or ZIP+4, `City, ST`, a street address, or "
-        "`lat,lng` in decimal degrees.",
+        "`lat,lng` in decimal degrees. Without an online geocoder, an address that ends in a "
+        "ZIP code is searched from that ZIP (the origin's label says so). A city in several "
+        "states, or a state, answers 400 naming the choices.",
         error_messages={
             "max_length": "Enter at most 200 characters: a ZIP code, a city or an address."
         },

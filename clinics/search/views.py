@@ -1,7 +1,7 @@
 """The search page, /search/: the same parameters, results and errors as /api/v1/locations/."""
 
 from django.http import QueryDict
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.text import capfirst
 
 from clinics import caching
@@ -10,6 +10,7 @@ from clinics.search.facets import unfaceted_options
 from clinics.search.fields import DEFAULT_RADIUS_MILES, MAX_RADIUS_MILES
 from clinics.search.filters import LocationFilter
 from clinics.search.paging import page_url
+from clinics.validators import US_STATES
 
 RADIUS_CHOICES = [5, 10, 25, 50, 100, 250, 500]
 # What each kind of psychotherapy (Clinic.PSYCHOTHERAPY_FIELDS) is called on a result.
@@ -29,6 +30,9 @@ def search(request):
         "sort_choices": search.filters["sort"].extra["choices"],
     }
     if not search.is_valid():
+        state_url = state_search_url(request, search.form)
+        if state_url and not getattr(search.form, "near_ambiguous", False):
+            return redirect(state_url)  # "Texas" is the search of Texas
         context.update(
             errors=search.errors,
             facets=unfaceted_options(request.GET),
@@ -36,6 +40,7 @@ def search(request):
                 (place, replaced_url(request, near=place))
                 for place in getattr(search.form, "near_suggestions", [])
             ],
+            near_state=state_url and (US_STATES[search.form.near_state], state_url),
         )
         return render(request, "clinics/search.html", context, status=400)
     page = search.page()
@@ -71,6 +76,21 @@ def search(request):
         ],
     )
     return render(request, "clinics/search.html", context)
+
+
+def state_search_url(request, form):
+    """The search of the state named in `near` ("Texas"), with the other filters; None when
+    `near` names no state or the search has no `state` parameter."""
+    state = getattr(form, "near_state", None)
+    if not state or "state" not in form.fields:
+        return None
+    query = request.GET.copy()
+    for key in ("near", "radius", "page"):
+        query.pop(key, None)
+    if query.get("sort") == "distance":
+        query.pop("sort")
+    query["state"] = state
+    return f"{request.path}?{query.urlencode()}"
 
 
 def page_past_the_end(request):

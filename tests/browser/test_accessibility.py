@@ -25,6 +25,8 @@ PUBLIC_PAGES = {
     "search results, page 2": f"/search/?near={SEARCH_ZIP}&page=2",
     "no results": f"/search/?near={SEARCH_ZIP}&radius=5&route=lozenge",
     "search errors": "/search/?near=Nowhere%2C+ZZ&radius=9999",
+    "a city in several states": "/search/?near=Springfield",
+    "an address searched from its ZIP": "/search/?near=1+Main+St%2C+Portland%2C+OR+97205",
     "results page past the end": f"/search/?near={SEARCH_ZIP}&page=99",
     "unknown clinic": "/clinics/no-such-clinic/",
     "clinic detail": f"/clinics/{CLINIC}/",
@@ -73,7 +75,7 @@ def test_keyboard_only_skip_link_and_search(site, page):
     expect(page.locator("main")).to_be_focused()
 
     # From the main content, Tab reaches the search box; type a ZIP and press Enter.
-    near = page.get_by_label("ZIP code, city and state, or address")
+    near = page.get_by_label("ZIP code, city or state")
     for _ in range(10):
         page.keyboard.press("Tab")
         if near.evaluate("element => element === document.activeElement"):
@@ -150,7 +152,7 @@ def test_every_control_has_a_label(site, page):
 
 def test_results_are_announced_to_screen_readers(site, page):
     page.goto("/")
-    page.get_by_label("Your ZIP code, or city and state").fill(SEARCH_ZIP)
+    page.get_by_label("Your ZIP code, city or state").fill(SEARCH_ZIP)
     page.keyboard.press("Enter")
     # Focus moves to the heading with the number of results, so a screen reader reads it out.
     heading = page.locator("#results-heading")
@@ -173,7 +175,7 @@ def test_usable_at_200_percent_zoom(site, name):
 
 def test_search_errors_are_announced(site, page):
     page.goto("/search/")
-    page.get_by_label("ZIP code, city and state, or address").fill("Nowhere, ZZ")
+    page.get_by_label("ZIP code, city or state").fill("Nowhere, ZZ")
     page.keyboard.press("Enter")
     summary = page.get_by_role("alert")
     expect(summary).to_contain_text("Please check your search")

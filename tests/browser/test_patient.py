@@ -20,7 +20,7 @@ def result_names(page):
 
 def test_search_by_zip_filter_page_open_a_clinic_and_see_the_map(site, page):
     page.goto("/")
-    page.get_by_label("Your ZIP code, or city and state").fill(SEARCH_ZIP)
+    page.get_by_label("Your ZIP code, city or state").fill(SEARCH_ZIP)
     page.get_by_role("button", name="Search", exact=True).click()
 
     heading = page.locator("#results-heading")
@@ -79,9 +79,7 @@ def test_use_my_location_fills_the_search_and_shows_results(site):
     button.click()
     page.wait_for_url(re.compile(r"/search/\?near=45\.52070%2C-122\.68880"))
     expect(page.locator("#results-heading")).to_contain_text(f"{CLUSTER_SIZE} locations within")
-    expect(page.get_by_label("ZIP code, city and state, or address")).to_have_value(
-        "45.52070,-122.68880"
-    )
+    expect(page.get_by_label("ZIP code, city or state")).to_have_value("45.52070,-122.68880")
 
 
 def test_use_my_location_refused_explains_what_to_do(site):
@@ -89,7 +87,7 @@ def test_use_my_location_refused_explains_what_to_do(site):
     page.goto("/")
     page.get_by_role("button", name="Use my location").click()
     expect(page.locator("[data-locate-status]")).to_contain_text("Type a ZIP code")
-    expect(page.get_by_label("Your ZIP code, or city and state")).to_be_focused()
+    expect(page.get_by_label("Your ZIP code, city or state")).to_be_focused()
 
 
 def test_search_filters_pages_and_details_work_without_javascript(site):
@@ -97,7 +95,7 @@ def test_search_filters_pages_and_details_work_without_javascript(site):
     page.goto("/")
     # Without JavaScript there is no "use my location" button, and no map.
     expect(page.get_by_role("button", name="Use my location")).to_have_count(0)
-    page.get_by_label("Your ZIP code, or city and state").fill(SEARCH_ZIP)
+    page.get_by_label("Your ZIP code, city or state").fill(SEARCH_ZIP)
     page.get_by_role("button", name="Search", exact=True).click()
     expect(page.locator("#results-heading")).to_contain_text(f"{CLUSTER_SIZE} locations")
     expect(page.locator("#results-map")).to_be_hidden()

@@ -1,0 +1,162 @@
+"""Place names, offline: ZIP codes, the cities of each state, state names and a few nicknames.
+
+Everything comes from the `zipcodes` package (GeoNames data, CC BY 4.0): a city is the mean of
+its ZIP centroids, and its number of ZIP codes stands in for its size when several cities share
+a name ("Portland": Portland, OR has 65 ZIP codes, Portland, ME 9). clinics/geo.py turns what a
+patient typed into a place with these tables; nothing here knows about searches.
+"""
+
+import difflib
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from clinics.validators import US_STATES
+
+# What people type for a few big cities. Keys are normalised (normalise_city); each value is a
+# "City, ST" that the ZIP data knows. A bare "LA" is Los Angeles: Louisiana is typed out.
+ALIASES = {
+    "nyc": "New York, NY",
+    "new york city": "New York, NY",
+    "ny city": "New York, NY",
+    "the bronx": "Bronx, NY",
+    "la": "Los Angeles, CA",
+    "l a": "Los Angeles, CA",
+    "dc": "Washington, DC",
+    "d c": "Washington, DC",
+    "washington dc": "Washington, DC",
+    "washington d c": "Washington, DC",
+    "philly": "Philadelphia, PA",
+    "sf": "San Francisco, CA",
+    "san fran": "San Francisco, CA",
+    "vegas": "Las Vegas, NV",
+    "nola": "New Orleans, LA",
+    "saint pete": "Saint Petersburg, FL",
+    "atl": "Atlanta, GA",
+}
+
+# A state whose name is also the name of a city this big (in ZIP codes) is ambiguous:
+# "New York" (165 ZIP codes in New York, NY) and "Washington" (274 in Washington, DC) may mean
+# the city; "Nevada" (Nevada, MO: 1) means the state.
+AMBIGUOUS_CITY_ZIPS = 10
+
+
+@dataclass(frozen=True)
+class City:
+    name: str  # the USPS spelling
+    state: str  # USPS code
+    latitude: float
+    longitude: float
+    zip_count: int
+
+    @property
+    def label(self):
+        return f"{self.name}, {self.state}"
+
+
+@lru_cache(maxsize=1)
+def zip_index():
+    """ZIP -> (latitude, longitude, city, state), without the entries that have 0,0."""
+    import zipcodes
+
+    index = {}
+    for row in zipcodes.list_all():
+        lat, lng = float(row["lat"]), float(row["long"])
+        if lat == 0 and lng == 0:
+            continue
+        index[row["zip_code"]] = (lat, lng, row["city"], row["state"])
+    return index
+
+
+def normalise_city(name):
+    """Lower-case, without punctuation, with "St."/"Ft."/"Mt." spelled out."""
+    name = re.sub(r"[.,'’]", " ", name.lower()).replace("-", " ")
+    words = name.split()
+    spelled = {"st": "saint", "ste": "sainte", "ft": "fort", "mt": "mount"}
+    if words:
+        words[0] = spelled.get(words[0], words[0])
+    return " ".join(words)
+
+
+@lru_cache(maxsize=1)
+def city_index():
+    """(normalised city, state) -> City."""
+    sums = {}
+    for lat, lng, city, state in zip_index().values():
+        total = sums.setdefault((normalise_city(city), state), [0.0, 0.0, 0, city])
+        total[0] += lat
+        total[1] += lng
+        total[2] += 1
+    return {
+        key: City(name, key[1], lat / count, lng / count, count)
+        for key, (lat, lng, count, name) in sums.items()
+    }
+
+
+@lru_cache(maxsize=1)
+def cities_by_name():
+    """normalised city -> [City, ...], the biggest (most ZIP codes) first."""
+    by_name = {}
+    for (name, _state), city in city_index().items():
+        by_name.setdefault(name, []).append(city)
+    for cities in by_name.values():
+        cities.sort(key=lambda city: (-city.zip_count, city.state))
+    return by_name
+
+
+@lru_cache(maxsize=1)
+def state_codes():
+    """normalised state name or USPS code -> USPS code ("texas" -> "TX", "tx" -> "TX")."""
+    codes = {normalise_city(name): code for code, name in US_STATES.items()}
+    codes.update({code.lower(): code for code in US_STATES})
+    codes["us virgin islands"] = "VI"
+    return codes
+
+
+def state_code(text):
+    """The USPS code of a state named or abbreviated in `text`, or None."""
+    return state_codes().get(normalise_city(text))
+
+
+def state_name(code):
+    return US_STATES[code]
+
+
+def city(name, state):
+    """The City called `name` in `state` (a USPS code), or None."""
+    return city_index().get((normalise_city(name), state))
+
+
+def cities_named(name):
+    """Every City called `name`, in any state, the biggest first."""
+    return list(cities_by_name().get(normalise_city(name), ()))
+
+
+def largest_cities(state, count=5):
+    """The `count` biggest cities (most ZIP codes) of a state."""
+    cities = [city for (_, st), city in city_index().items() if st == state]
+    return sorted(cities, key=lambda city: (-city.zip_count, city.name))[:count]
+
+
+def close_cities_in(name, state, count=3):
+    """Cities of `state` whose names are close to `name` (typing mistakes)."""
+    names = {key: city for (key, st), city in city_index().items() if st == state}
+    close = difflib.get_close_matches(normalise_city(name), list(names), n=count, cutoff=0.75)
+    return [names[key] for key in close]
+
+
+def close_cities(name, count=6):
+    """Cities anywhere whose names are close to `name`, biggest first within each name."""
+    close = difflib.get_close_matches(normalise_city(name), list(cities_by_name()), n=3, cutoff=0.8)
+    return [city for key in close for city in cities_by_name()[key]][:count]
+
+
+def alias(text):
+    """The "City, ST" a nickname stands for ("NYC" -> "New York, NY"), or None."""
+    return ALIASES.get(normalise_city(text))
+
+
+def ambiguous_state(code):
+    """The big city that shares this state's name ("New York" -> New York, NY), or None."""
+    same = [c for c in cities_named(state_name(code)) if c.zip_count >= AMBIGUOUS_CITY_ZIPS]
+    return same[0] if same else None
