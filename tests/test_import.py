@@ -181,7 +181,11 @@ def test_a_clinic_level_error_skips_every_row_of_that_clinic():
         skip_invalid=True,
     )
 
-    assert errors_of(report) == ["line 3: clinic_name: contradicts line 2"]
+    assert errors_of(report) == [
+        "line 2: clinic_id: not imported: clinic c-1 has errors on line 3; fix them and import "
+        "this row with them",
+        "line 3: clinic_name: contradicts line 2",
+    ]
     assert list(Clinic.objects.values_list("import_ref", flat=True)) == ["c-2"]
     assert report.clinics.invalid == 1
     assert report.locations.invalid == 2
@@ -514,10 +518,11 @@ def test_contradicting_clinic_columns_name_the_first_line():
         row(location_id="l-3", accepting="no", npi="1234567893"),
     )
 
-    assert errors_of(report) == [
+    assert errors_of(report)[1:] == [
         "line 3: website: contradicts line 2",
         "line 4: accepting: contradicts line 2",
     ]
+    assert errors_of(report)[0].startswith("line 2: clinic_id: not imported: clinic c-1 has")
 
 
 def test_the_same_location_twice_is_an_error():

@@ -104,3 +104,11 @@ def test_a_quote_left_open_is_reported_with_its_line():
 
     assert {str(error).split(":")[0] for error in report.errors} == {"line 4"}
     assert Clinic.objects.count() == 2
+
+
+def test_a_row_with_a_line_break_in_a_cell_is_numbered_by_its_first_line():
+    data = to_csv(row(address_line2="Suite 4\nBuilding B"), row(clinic_id="c-2", state="XX"))
+
+    report = import_clinics(data, source_name="x")
+
+    assert errors_of(report)[0].startswith("line 4: state:")

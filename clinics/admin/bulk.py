@@ -11,11 +11,13 @@
 Only moderators (the `moderate_clinic` permission, or superusers) see or reach any of it.
 """
 
+import secrets
 from pathlib import Path
 
 from django import forms
 from django.contrib import messages
 from django.contrib.admin.options import ActionLocation
+from django.core.cache import caches
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
@@ -26,7 +28,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from clinics import access
-from clinics.importing import export_clinics, import_clinics
+from clinics.importing import export_clinics, import_clinics, problem_file_text
 from clinics.models import Clinic
 from clinics.moderation import (
     MergeError,
@@ -37,6 +39,8 @@ from clinics.moderation import (
 )
 
 FOLD_CHOICE_PREFIX = "fold:"
+# The problem file of an admin import waits this long in the shared cache for its download.
+PROBLEM_FILE_SECONDS = 3600
 
 
 class ClinicImportForm(forms.Form):
@@ -47,10 +51,17 @@ class ClinicImportForm(forms.Form):
         help_text="Name of the data source; importing again with the same source updates "
         "the same clinics. Defaults to the file name.",
     )
-    dry_run = forms.BooleanField(required=False, help_text="Check the file, write nothing.")
-    publish = forms.BooleanField(required=False, help_text="Publish new clinics at once.")
+    dry_run = forms.BooleanField(
+        label="Check only", required=False, help_text="Check the file, write nothing."
+    )
+    publish = forms.BooleanField(
+        label="Publish new clinics", required=False, help_text="New clinics go live at once."
+    )
     skip_invalid = forms.BooleanField(
-        required=False, help_text="Import the valid rows and report the others."
+        label="Import the valid rows",
+        required=False,
+        help_text="Write the rows without errors and list the others; without it, any error "
+        "means nothing is written.",
     )
 
 
@@ -64,6 +75,11 @@ class ClinicBulkAdminMixin:
         wrap = self.admin_site.admin_view
         return [
             path("import/", wrap(self.import_csv_view), name=f"{prefix}_import"),
+            path(
+                "import/problems/<str:token>/",
+                wrap(self.import_problems_view),
+                name=f"{prefix}_import_problems",
+            ),
             path("duplicates/", wrap(self.duplicates_view), name=f"{prefix}_duplicates"),
             path(
                 "duplicates/dismiss/",
@@ -106,10 +122,39 @@ class ClinicBulkAdminMixin:
                 skip_invalid=form.cleaned_data["skip_invalid"],
                 user=request.user,
             )
+            report.skip_invalid_name = f"“{form.fields['skip_invalid'].label}”"
             level = messages.SUCCESS if report.ok else messages.ERROR
             self.message_user(request, " ".join(report.summary()), level)
-        context = self._context(request, "Import clinics from CSV", form=form, report=report)
+        context = self._context(
+            request,
+            "Import clinics from CSV",
+            form=form,
+            report=report,
+            problem_file_url=self._keep_problem_file(request, report) if report else None,
+        )
         return TemplateResponse(request, "admin/clinics/clinic/import_csv.html", context)
+
+    def _keep_problem_file(self, request, report):
+        """The download URL of the import's problem file, kept for its moderator; None if no
+        row had problems."""
+        if not report.rows:
+            return None
+        token = secrets.token_urlsafe(16)
+        name = f"{report.source}-problems.csv"
+        value = (request.user.pk, name, problem_file_text(report))
+        caches["shared"].set(f"import-problems:{token}", value, PROBLEM_FILE_SECONDS)
+        return reverse("admin:clinics_clinic_import_problems", args=[token])
+
+    def import_problems_view(self, request, token):
+        """The problem file of an import this moderator ran in the last hour."""
+        self._require_moderator(request)
+        kept = caches["shared"].get(f"import-problems:{token}")
+        if kept is None or kept[0] != request.user.pk:
+            raise Http404("This report has expired; import the file again to get a new one.")
+        _, name, text = kept
+        response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
 
     # Export ----------------------------------------------------------------------------
 

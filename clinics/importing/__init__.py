@@ -12,6 +12,7 @@ from clinics.importing.cells import (
 from clinics.importing.columns import header
 from clinics.importing.export import export_clinics, export_rows
 from clinics.importing.importer import import_clinics
+from clinics.importing.problems import problem_file_text, write_problem_file
 from clinics.importing.reading import read_csv
 from clinics.importing.report import ImportReport, RowError
 
@@ -29,5 +30,7 @@ __all__ = [
     "parse_phone",
     "parse_postal_code",
     "parse_url",
+    "problem_file_text",
     "read_csv",
+    "write_problem_file",
 ]

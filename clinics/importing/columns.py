@@ -57,6 +57,8 @@ BASE_COLUMNS = [
     "npi",
     "routes",
 ]
+# The problem file's column of messages (problems.py); ignored when the file is imported again.
+ERRORS_COLUMN = "errors"
 TAIL_COLUMNS = [
     "conditions",
     "insurance",

@@ -43,18 +43,18 @@ def import_clinics(
         report.errors.append(RowError(1, "header", "the file is empty; expected a header row"))
         return report
     parsed, errors, warnings = parse_rows(table.columns, table.rows, reference, progress=progress)
-    errors = sorted(table.errors + errors, key=lambda error: error.line)
-    report.errors.extend(errors)
-    report.warnings.extend(warnings)
-    invalid_lines = {e.line for e in errors}
     valid = []
     for clinic in parsed:
         if clinic.invalid or not clinic.locations:
             report.clinics.invalid += 1
-            report.locations.invalid += len(clinic.locations)
+            errors += refused_with_their_clinic(clinic)
             continue
         valid.append(clinic)
-    report.locations.invalid += len(invalid_lines - {1})
+    errors = sorted(table.errors + errors, key=lambda error: error.line)
+    report.errors.extend(errors)
+    report.warnings.extend(warnings)
+    report.keep_rows(table)
+    report.locations.invalid += len({e.line for e in errors} - {0, 1})
     if errors and any(e.line == 1 for e in errors):
         return report
     if errors and not skip_invalid:
@@ -72,3 +72,17 @@ def import_clinics(
         report.written = False
         report.errors.append(RowError(0, "database", f"nothing written: {error}"))
     return report
+
+
+def refused_with_their_clinic(clinic):
+    """An error for each row that is fine itself but whose clinic has errors on other rows."""
+    lines = ", ".join(str(line) for line in clinic.error_lines) or "another line"
+    return [
+        RowError(
+            location.line,
+            "clinic_id",
+            f"not imported: clinic {clinic.ref} has errors on line {lines}; fix them and "
+            "import this row with them",
+        )
+        for location in clinic.locations
+    ]

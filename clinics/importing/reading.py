@@ -89,20 +89,22 @@ def parse_text(text, encoding):
     reader = csv.reader(io.StringIO(text, newline=""))
     header = None
     while True:
+        # A row is numbered by the line it starts on (a quoted cell may hold line breaks).
+        line = reader.line_num + 1
         try:
             values = next(reader)
         except StopIteration:
             break
         except csv.Error as error:
             table.errors.append(
-                RowError(reader.line_num, "row", f"cannot be read as CSV ({error}); check quotes")
+                RowError(line, "row", f"cannot be read as CSV ({error}); check quotes")
             )
             continue
         if header is None:
             header = values
             continue
         if any(v.strip() for v in values):
-            table.rows.append((reader.line_num, values))
+            table.rows.append((line, values))
     table.columns = [normalise_column(c) for c in header or []]
     return table
 

@@ -45,6 +45,16 @@ class ImportReport:
     clinics: Tally = field(default_factory=Tally)
     locations: Tally = field(default_factory=Tally)
     written: bool = False
+    # How the caller names the option that writes the valid rows (the admin page has its own).
+    skip_invalid_name: str = "--skip-invalid"
+    columns: list = field(default_factory=list)  # the file's header
+    rows: dict = field(default_factory=dict)  # line -> values, for the lines with problems
+
+    def keep_rows(self, table):
+        """Keep the header and the rows with problems, for the problem file (problems.py)."""
+        lines = {problem.line for problem in (*self.errors, *self.warnings)} - {0, 1}
+        self.columns = list(table.columns)
+        self.rows = {line: values for line, values in table.rows if line in lines}
 
     @property
     def ok(self):
@@ -56,7 +66,7 @@ class ImportReport:
         elif self.dry_run and (self.ok or self.skip_invalid):
             outcome = "Dry run, nothing written"
         else:
-            outcome = "Nothing written: fix the errors above, or use --skip-invalid"
+            outcome = f"Nothing written: fix the errors above, or use {self.skip_invalid_name}"
         return [
             f"{outcome} (source {self.source!r}).",
             f"clinics: {self.clinics}",

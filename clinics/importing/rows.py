@@ -26,6 +26,7 @@ from clinics.importing.cells import (
 from clinics.importing.columns import (
     BASE_COLUMNS,
     CLINIC_COLUMNS,
+    ERRORS_COLUMN,
     MAX_LENGTHS,
     REQUIRED_COLUMNS,
     TAIL_COLUMNS,
@@ -67,6 +68,7 @@ class ParsedClinic:
     values: dict = field(default_factory=dict)  # column -> (normalised value, line)
     locations: list = field(default_factory=list)
     invalid: bool = False
+    error_lines: list = field(default_factory=list)  # lines of this clinic with errors
 
 
 class ReferenceSlugs:
@@ -108,7 +110,7 @@ def check_header(columns, reference):
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
     if missing:
         errors.append(RowError(1, "header", f"missing required columns: {', '.join(missing)}"))
-    known = set(BASE_COLUMNS) | set(TAIL_COLUMNS) | set(route_columns)
+    known = set(BASE_COLUMNS) | set(TAIL_COLUMNS) | set(route_columns) | {ERRORS_COLUMN}
     for column in columns:
         if column not in known:
             warnings.append(RowWarning(1, column, "unknown column, ignored"))
@@ -152,6 +154,8 @@ class RowParser:
                 clinic.invalid = True
             if not row.errors:
                 clinic.locations.append(location)
+            else:
+                clinic.error_lines.append(row.line)
         return row
 
     def check_required(self, row):

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from clinics.importing import import_clinics
+from clinics.importing import import_clinics, write_problem_file
 
 
 class Command(BaseCommand):
@@ -23,11 +23,20 @@ class Command(BaseCommand):
         parser.add_argument(
             "--skip-invalid", action="store_true", help="import the valid rows, report the rest"
         )
+        parser.add_argument(
+            "--report",
+            metavar="FILE.csv",
+            help="write every refused or warned row here, in the import format with an "
+            "`errors` column, to fix and import again (with the same --source)",
+        )
 
-    def handle(self, *args, file, source, dry_run, publish, skip_invalid, **options):
+    def handle(self, *args, file, source, dry_run, publish, skip_invalid, report, **options):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"{file}: no such file")
+        problem_path = Path(report) if report else None
+        if problem_path and problem_path.resolve() == path.resolve():
+            raise CommandError("--report must name another file than the one imported")
         progress = None
         if sys.stderr.isatty():
             from tqdm import tqdm
@@ -36,7 +45,7 @@ class Command(BaseCommand):
                 return tqdm(rows, desc="rows", unit="row", file=sys.stderr)
 
         try:
-            report = import_clinics(
+            outcome = import_clinics(
                 path,
                 source_name=source or path.stem[:60],
                 dry_run=dry_run,
@@ -46,7 +55,16 @@ class Command(BaseCommand):
             )
         except ValueError as error:
             raise CommandError(str(error)) from None
-        for line in report.lines():
+        for line in outcome.lines():
             self.stdout.write(line)
-        if not report.ok:
-            raise CommandError(f"{len(report.errors)} error(s) in {file}", returncode=1)
+        if problem_path:
+            with open(problem_path, "w", encoding="utf-8", newline="") as handle:
+                count = write_problem_file(outcome, handle)
+            self.stdout.write(
+                f"Report: {count} row(s) with problems in {problem_path}; fix them and import "
+                f"it again with --source {outcome.source}"
+                if count
+                else f"Report: no row with problems; {problem_path} has the header only"
+            )
+        if not outcome.ok:
+            raise CommandError(f"{len(outcome.errors)} error(s) in {file}", returncode=1)
