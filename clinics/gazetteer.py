@@ -35,6 +35,8 @@ ALIASES = {
     "atl": "Atlanta, GA",
 }
 
+ZIP_RE = re.compile(r"^(\d{5})(?:-?\d{4})?$")
+
 # A state whose name is also the name of a city this big (in ZIP codes) is ambiguous:
 # "New York" (165 ZIP codes in New York, NY) and "Washington" (274 in Washington, DC) may mean
 # the city; "Nevada" (Nevada, MO: 1) means the state.
@@ -66,6 +68,21 @@ def zip_index():
             continue
         index[row["zip_code"]] = (lat, lng, row["city"], row["state"])
     return index
+
+
+def zip_centroid(postal_code):
+    """(latitude, longitude) of a ZIP or ZIP+4, or None when unknown."""
+    match = ZIP_RE.match((postal_code or "").strip())
+    if not match:
+        return None
+    entry = zip_index().get(match.group(1))
+    return (entry[0], entry[1]) if entry else None
+
+
+def load_places():
+    """Load every table now (about a second), e.g. when a worker starts, not in a search."""
+    cities_by_name()
+    state_codes()
 
 
 def normalise_city(name):

@@ -32,26 +32,18 @@ from clinics.distance import (
     miles_between,
     within,
 )
-from clinics.gazetteer import city_index, normalise_city, zip_index
+from clinics.gazetteer import city_index, load_places, normalise_city, zip_centroid, zip_index
 
 # Re-exported: the place tables and distance, so callers need only clinics.geo.
-__all__ = [
-    "EARTH_RADIUS_MILES",
-    "DistanceMiles",
-    "bounding_box",
-    "city_index",
-    "miles_between",
-    "normalise_city",
-    "within",
-    "zip_index",
-]
+__all__ = ["EARTH_RADIUS_MILES", "DistanceMiles", "bounding_box", "city_index", "load_places"]
+__all__ += ["miles_between", "normalise_city", "within", "zip_centroid", "zip_index"]
 
 logger = logging.getLogger(__name__)
 # Part of the cache key of a resolved origin: bump it when what a text resolves to changes,
 # so that no answer of the old rules (a cached "not found", say) outlives a deploy.
 ORIGIN_FORMAT = 2
 
-ZIP_RE = re.compile(r"^(\d{5})(?:-?\d{4})?$")
+ZIP_RE = gazetteer.ZIP_RE
 # A ZIP code closing an address: "350 5th Ave, New York, NY 10118" or "..., 10118-0110, USA".
 TRAILING_ZIP_RE = re.compile(
     r"^(?P<rest>.*?)[\s,]*\b(?P<zip>\d{5})(?:-\d{4})?(?:[\s,]+(?:USA?|United States))?$",
@@ -59,6 +51,8 @@ TRAILING_ZIP_RE = re.compile(
 )
 LAT_LNG_RE = re.compile(r"^\s*([-+]?\d{1,2}(?:\.\d+)?)\s*,\s*([-+]?\d{1,3}(?:\.\d+)?)\s*$")
 NOT_LOCATED = "the street address was not located"
+# ", USA" at the end of a pasted address or "Portland, OR, US" says nothing more.
+COUNTRY_RE = re.compile(r"(?<=\S)[\s,]+(?:USA?|U\.S\.A?\.?|United States(?: of America)?)$", re.I)
 
 
 class PlaceNotFound(Exception):
@@ -89,21 +83,6 @@ class Place:
     kind: str = field(default="zip", compare=False)  # zip, city, coordinates, address
 
 
-def zip_centroid(postal_code):
-    """(latitude, longitude) of a ZIP or ZIP+4, or None when unknown."""
-    match = ZIP_RE.match((postal_code or "").strip())
-    if not match:
-        return None
-    entry = zip_index().get(match.group(1))
-    return (entry[0], entry[1]) if entry else None
-
-
-def load_places():
-    """Load the offline place tables (about a second), e.g. when a worker starts."""
-    gazetteer.cities_by_name()
-    gazetteer.state_codes()
-
-
 # Resolving a search origin -------------------------------------------------------------
 
 
@@ -112,6 +91,11 @@ def resolve(query):
     text = " ".join((query or "").split())
     if not text:
         raise PlaceNotFound("Enter a ZIP code, a city and state, or an address.")
+    place = _resolve_text(COUNTRY_RE.sub("", text))
+    return Place(text, place.label, place.latitude, place.longitude, kind=place.kind)
+
+
+def _resolve_text(text):
     if match := LAT_LNG_RE.match(text):
         return _coordinates(text, float(match.group(1)), float(match.group(2)))
     if match := ZIP_RE.match(text):

@@ -152,6 +152,9 @@ def test_the_api_names_the_choices(client, sites):
         ("portland oregon", "Portland, OR"),
         ("St. Louis, Missouri", "Saint Louis, MO"),
         ("Salt Lake City Utah", "Salt Lake City, UT"),
+        ("Portland, OR, USA", "Portland, OR"),
+        ("Portland, OR, United States", "Portland, OR"),
+        ("Portland, OR 97205 US", "Portland, OR 97205"),
     ],
 )
 def test_cities_typed_other_ways(text, label):
