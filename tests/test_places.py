@@ -276,3 +276,9 @@ def test_answers_cached_by_older_rules_are_not_read(monkeypatch):
     monkeypatch.setattr(geo, "ORIGIN_FORMAT", geo.ORIGIN_FORMAT + 1)  # the rules changed
     assert geo.resolve_cached("Philly").label == "Philadelphia, PA"
     assert calls == ["Philly", "Philly"]
+
+
+def test_the_api_page_says_how_near_is_read(client):
+    page = unescape(client.get("/api/").text)
+    assert "an address that ends in a ZIP code is searched from that ZIP" in page
+    assert "A city in several states, or a state, answers 400 naming the choices." in page
