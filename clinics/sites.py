@@ -7,6 +7,7 @@ finder and the merge (clinics.moderation) and the import's duplicate warnings
 """
 
 import difflib
+import math
 import re
 from dataclasses import dataclass
 
@@ -114,3 +115,52 @@ def likely_duplicates(*, name, address_line1, postal_code, latitude=None, longit
         if reason:
             found.setdefault(location.clinic_id, (location.clinic, reason))
     return list(found.values())
+
+
+# Grid cells for finding places within NEARBY_METRES: 0.002 degrees of latitude is about
+# 220 m; 0.005 degrees of longitude is wider than 100 m everywhere south of 79 degrees north.
+LAT_CELL, LNG_CELL = 0.002, 0.005
+
+
+def _cell(latitude, longitude):
+    return (math.floor(latitude / LAT_CELL), math.floor(longitude / LNG_CELL))
+
+
+class DuplicateIndex:
+    """`likely_duplicates` for many new clinics at once (the import): the existing listings
+    are read in two queries, then each question is answered in memory by the same rules."""
+
+    def __init__(self):
+        listings = Clinic.objects.listings().exclude(status=Clinic.Status.ARCHIVED)
+        self.clinics = {c.pk: c for c in listings.only("pk", "name", "slug", "npi", "status")}
+        self.by_npi, self.by_zip, self.by_cell = {}, {}, {}
+        for clinic in self.clinics.values():
+            if clinic.npi:
+                self.by_npi.setdefault(clinic.npi, []).append(clinic.pk)
+        rows = Location.objects.filter(clinic_id__in=list(self.clinics)).values_list(
+            "clinic_id", "address_line1", "postal_code", "latitude", "longitude"
+        )
+        for clinic_id, line1, postal_code, latitude, longitude in rows:
+            place = Place(
+                self.clinics[clinic_id].name, line1, postal_code or "", latitude, longitude
+            )
+            self.by_zip.setdefault((postal_code or "")[:5], []).append((clinic_id, place))
+            if latitude is not None and longitude is not None:
+                self.by_cell.setdefault(_cell(latitude, longitude), []).append((clinic_id, place))
+
+    def find(self, *, name, address_line1, postal_code, latitude=None, longitude=None, npi=""):
+        """[(clinic, reason)] as `likely_duplicates` answers, without a query."""
+        place = Place(name, address_line1, postal_code or "", latitude, longitude)
+        found = {}
+        for clinic_id in self.by_npi.get(npi, []) if npi else []:
+            found.setdefault(clinic_id, f"same NPI {npi}")
+        candidates = list(self.by_zip.get((postal_code or "")[:5], [])) if postal_code else []
+        if latitude is not None and longitude is not None:
+            row, column = _cell(latitude, longitude)
+            for d_row in (-1, 0, 1):
+                for d_column in (-1, 0, 1):
+                    candidates += self.by_cell.get((row + d_row, column + d_column), [])
+        for clinic_id, other in candidates:
+            if clinic_id not in found and (reason := same_site(place, other)):
+                found[clinic_id] = reason
+        return [(self.clinics[clinic_id], reason) for clinic_id, reason in found.items()]

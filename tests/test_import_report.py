@@ -24,13 +24,20 @@ def read(text):
 
 
 def mixed_rows():
+    def clinic(n, **values):
+        values = {"address_line1": f"{n}00 Example Ave", **values}
+        return row(clinic_id=f"c-{n}", clinic_name=NAMES[n], **values)
+
     return [
-        row(),  # fine
-        row(clinic_id="c-2", location_id="l-2", website="http://"),  # a warning
-        row(clinic_id="c-3", location_id="l-3", state="XX"),  # an error
-        row(clinic_id="c-4", location_id="l-4", npi="1234567890"),  # a clinic-level error...
-        row(clinic_id="c-4", location_id="l-5", address_line1="200 Example Ave"),  # ...refuses this
+        clinic(1),  # fine
+        clinic(2, location_id="l-2", website="http://"),  # a warning
+        clinic(3, location_id="l-3", state="XX"),  # an error
+        clinic(4, location_id="l-4", npi="1234567890"),  # a clinic-level error...
+        clinic(4, location_id="l-5", address_line1="9 Side St"),  # ...refuses this row
     ]
+
+
+NAMES = {1: "Harbor Ketamine", 2: "Rose City Infusions", 3: "Willamette Care", 4: "Pearl Clinic"}
 
 
 def test_the_report_lists_refused_and_warned_rows_with_their_messages():

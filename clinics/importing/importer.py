@@ -9,6 +9,7 @@ run in a transaction that is rolled back, so its counts are exactly a real run's
 from django.db import IntegrityError, transaction
 
 from clinics import caching, geo
+from clinics.importing.duplicates import duplicate_warnings
 from clinics.importing.reading import read_table
 from clinics.importing.report import ImportReport, RowError
 from clinics.importing.rows import ReferenceSlugs, parse_rows
@@ -51,8 +52,9 @@ def import_clinics(
             continue
         valid.append(clinic)
     errors = sorted(table.errors + errors, key=lambda error: error.line)
+    warnings += duplicate_warnings(valid, source_name)
     report.errors.extend(errors)
-    report.warnings.extend(warnings)
+    report.warnings.extend(sorted(warnings, key=lambda warning: warning.line))
     report.keep_rows(table)
     report.locations.invalid += len({e.line for e in errors} - {0, 1})
     if errors and any(e.line == 1 for e in errors):

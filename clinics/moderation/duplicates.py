@@ -16,16 +16,14 @@ from django.utils import timezone
 
 from clinics.models import Clinic, DuplicateDismissal, Location
 from clinics.sites import (
+    LAT_CELL,
+    LNG_CELL,
     NEARBY_METRES,
     metres_between,
     names_are_similar,
     normalise_address,
     normalise_name,
 )
-
-# Grid cells for the 100 m search: 0.002 degrees of latitude is about 220 m; 0.005 degrees of
-# longitude is wider than 100 m everywhere south of 79 degrees north (all of the US).
-LAT_CELL, LNG_CELL = 0.002, 0.005
 
 
 @dataclass
