@@ -59,7 +59,7 @@ def checked_recipients(addresses):
 
 
 def absolute_url(path):
-    """An absolute link for an email: SITE_URL, never the Host header of some request."""
+    """An absolute link (emails, the sitemap, canonical links): SITE_URL, never the Host header."""
     return settings.SITE_URL + "/" + str(path).lstrip("/")
 
 

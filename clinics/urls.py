@@ -1,10 +1,18 @@
+from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
 from clinics import views
 from clinics.search import api
 from clinics.search import views as search
+from clinics.sitemaps import SITEMAPS
 
 app_name = "clinics"
+
+# Crawler files at the site's root, outside the "clinics" namespace (robots.txt names the sitemap).
+root_urlpatterns = [
+    path("robots.txt", views.robots_txt, name="robots"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+]
 
 urlpatterns = [
     path("", views.home, name="home"),

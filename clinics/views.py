@@ -3,9 +3,12 @@
 Views parse input, call a queryset or a domain function, and render.
 """
 
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.views.decorators.cache import cache_control
 
+from clinics.mail import absolute_url
 from clinics.models import (
     Clinic,
     Condition,
@@ -77,6 +80,16 @@ def clinic_json_ld(request, clinic, locations):
                 "addressCountry": location.country,
             },
         }
+        if hours := location.hours.all():
+            data["openingHoursSpecification"] = [
+                {
+                    "@type": "OpeningHoursSpecification",
+                    "dayOfWeek": f"https://schema.org/{period.get_weekday_display()}",
+                    "opens": period.opens.strftime("%H:%M"),
+                    "closes": period.closes.strftime("%H:%M"),
+                }
+                for period in hours
+            ]
         if location.has_coordinates:
             data["geo"] = {
                 "@type": "GeoCoordinates",
@@ -89,7 +102,7 @@ def clinic_json_ld(request, clinic, locations):
         "@context": "https://schema.org",
         "@type": "MedicalClinic",
         "name": clinic.name,
-        "url": request.build_absolute_uri(clinic.get_absolute_url()),
+        "url": absolute_url(clinic.get_absolute_url()),
         "telephone": clinic.phone_number.with_extension(),
         "isAcceptingNewPatients": clinic.accepting_new_patients,
         "medicalSpecialty": "Psychiatric",
@@ -146,6 +159,18 @@ def clinic_detail(request, slug):
         ],
     }
     return render(request, "clinics/detail.html", context)
+
+
+# What crawlers leave alone (issue 19.2): staff pages, and the APIs (their data is in the
+# downloads and the pages already). The /api/ page that documents them stays crawlable.
+ROBOTS_DISALLOWED = ["/admin/", "/moderation/", "/manage/", "/account/", "/api/v1/", "/fhir/"]
+
+
+@cache_control(max_age=86400, public=True)
+def robots_txt(request):
+    lines = ["User-agent: *", *(f"Disallow: {path}" for path in ROBOTS_DISALLOWED)]
+    lines += ["", f"Sitemap: {absolute_url(reverse('sitemap'))}", ""]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
 
 
 def guide_index(request):

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from clinics.urls import root_urlpatterns
 from directory.views import healthz
 
 admin.site.site_header = "Ketamine provider directory"
@@ -16,6 +17,7 @@ handler500 = "directory.errors.server_error"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    *root_urlpatterns,
     # Report / claim / list-your-clinic and the moderation queue (issue 4); before clinics.urls.
     path("", include("clinics.moderation.urls")),
     path("", include("clinics.urls")),

@@ -37,3 +37,31 @@ def search_url(**params):
     return (
         f"{reverse('clinics:search')}?{query.urlencode()}" if query else reverse("clinics:search")
     )
+
+
+class CaptureNode(template.Node):
+    """Renders its content once into a context variable (stripped), and outputs nothing."""
+
+    child_nodelists = ("nodelist",)
+
+    def __init__(self, nodelist, name):
+        self.nodelist = nodelist
+        self.name = name
+
+    def render(self, context):
+        context[self.name] = mark_safe(" ".join(self.nodelist.render(context).split()))
+        return ""
+
+
+@register.tag
+def capture(parser, token):
+    """{% capture name %}...{% endcapture %}: a page's title or description said once, used by
+    <title>, the meta description and the Open Graph tags. Blocks inside are still overridden
+    by child templates (Django finds them through child_nodelists)."""
+    try:
+        _tag, name = token.split_contents()
+    except ValueError:
+        raise template.TemplateSyntaxError("capture takes one name: {% capture title %}") from None
+    nodelist = parser.parse(("endcapture",))
+    parser.delete_first_token()
+    return CaptureNode(nodelist, name)
