@@ -70,6 +70,29 @@ def zip_index():
     return index
 
 
+@lru_cache(maxsize=1)
+def zips_without_centre():
+    """ZIP -> (city, state) for the ZIPs the data knows but has no centre for (it writes 0,0):
+    Livingston, TX 77352, military and unique ZIPs. Real, but not a point to search from."""
+    import zipcodes
+
+    return {
+        row["zip_code"]: (row["city"], row["state"])
+        for row in zipcodes.list_all()
+        if float(row["lat"]) == 0 and float(row["long"]) == 0
+    }
+
+
+def zip_place(zip5):
+    """(latitude, longitude, city, state) of a five-digit ZIP, the coordinates None when the
+    data has no centre for it; None for a ZIP it does not know."""
+    if entry := zip_index().get(zip5):
+        return entry
+    if place := zips_without_centre().get(zip5):
+        return (None, None, *place)
+    return None
+
+
 def zip_centroid(postal_code):
     """(latitude, longitude) of a ZIP or ZIP+4, or None when unknown."""
     match = ZIP_RE.match((postal_code or "").strip())

@@ -14,6 +14,7 @@ from django.core.validators import EmailValidator, URLValidator
 from django.utils.text import slugify
 
 from clinics import geo, phones
+from clinics.gazetteer import zip_place
 from clinics.validators import US_STATES, npi_is_valid, yes_or_no
 
 
@@ -117,11 +118,13 @@ def parse_state(value):
 
 def check_zip_in_state(postal_code, state):
     """The ZIP's (latitude, longitude, city, state) from the offline index, checked against
-    the state given; raises ValueProblem for an unknown ZIP or one in another state."""
-    entry = geo.zip_index().get(postal_code[:5])
+    the state given; raises ValueProblem for an unknown ZIP or one in another state. The
+    coordinates are None for a ZIP the data knows without a centre (77352)."""
+    entry = zip_place(postal_code[:5])
     if entry is None:
         raise ValueProblem(f"{postal_code} is not a known US ZIP code; check the digits")
-    if state and entry[3] != state and entry[3] in US_STATES:
+    # A ZIP without a centre (military, unique, 77352) must be in the state given.
+    if state and entry[3] != state and (entry[3] in US_STATES or entry[0] is None):
         raise ValueProblem(
             f"ZIP {postal_code[:5]} is in {entry[3]}, not {state}; check the ZIP or state"
         )
@@ -132,7 +135,10 @@ MAX_ZIP_DISTANCE_MILES = 50
 
 
 def check_site_near_zip(latitude, longitude, zip_entry, postal_code):
-    """Coordinates must lie within MAX_ZIP_DISTANCE_MILES of their ZIP's centre."""
+    """Coordinates must lie within MAX_ZIP_DISTANCE_MILES of their ZIP's centre (when the
+    offline data has one)."""
+    if zip_entry[0] is None:
+        return
     miles = geo.miles_between(latitude, longitude, zip_entry[0], zip_entry[1])
     if miles > MAX_ZIP_DISTANCE_MILES:
         raise ValueProblem(

@@ -313,6 +313,13 @@ def place_location(row, fields):
         if zip_entry:
             check_near_zip(row, latitude, longitude, zip_entry, postal_code)
         fields["coordinates_source"] = Location.CoordinatesSource.SUPPLIED
+    elif not lat_given and not lng_given and zip_entry and zip_entry[0] is None:
+        row.problem(
+            "latitude",
+            f"ZIP {postal_code[:5]} has no centre in the offline data to place the site at; "
+            "give its latitude and longitude",
+        )
+        fields["coordinates_source"] = Location.CoordinatesSource.MISSING
     elif not lat_given and not lng_given and zip_entry:
         latitude, longitude = zip_entry[0], zip_entry[1]
         fields["coordinates_source"] = Location.CoordinatesSource.ZIP
