@@ -3,8 +3,8 @@
 simple-history records a change when a model instance is saved; writing 100,000 rows one
 save at a time takes minutes. These helpers insert and update plain rows in batches and
 write the history records (with their many-to-many snapshots) the same way, so a bulk write
-reads in a listing's history exactly like a save. The CSV import and the merge of two
-clinics use them.
+reads in a listing's history exactly like a save. The CSV import, the merge of two
+clinics and the demo data generator use them.
 """
 
 import enum
@@ -124,6 +124,17 @@ def insert_rows(model, columns, rows):
     with connection.cursor() as cursor:
         for chunk in chunks(rows, 10 * BATCH_SIZE):
             cursor.executemany(sql, chunk)
+
+
+def insert_links(m2m, pairs):
+    """INSERT rows of a many-to-many table: `m2m` is the descriptor (Location.languages),
+    `pairs` are (own id, other id)."""
+    through = m2m.through
+    columns = [
+        through._meta.get_field(name).column
+        for name in (m2m.field.m2m_field_name(), m2m.field.m2m_reverse_field_name())
+    ]
+    insert_rows(through, columns, pairs)
 
 
 def insert_objects(model, objects, *, key, **filters):

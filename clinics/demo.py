@@ -3,17 +3,24 @@
 Every clinic is called "Demo ...", uses 555-01xx phone numbers (reserved for fiction) and
 example.org addresses, and has no NPI, so no listing can be mistaken for a real provider.
 The same seed always produces the same data; every state and DC gets at least one clinic.
+
+The clinics are planned in memory, then written in bulk with a history record for every
+row (clinics.bulk), as the import writes: a demo listing reads in its history like any
+other, and reverting it to its first version keeps everything it had.
 """
 
 import datetime
 import random
+import time
 from collections import defaultdict
+from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from clinics import geo
+from clinics import caching, geo
+from clinics.bulk import draft, insert_links, insert_objects, record_history
 from clinics.models import (
     Clinic,
     Clinician,
@@ -27,6 +34,7 @@ from clinics.models import (
     PaymentOption,
     ProfessionalBody,
     TreatmentRoute,
+    refresh_masks,
 )
 from clinics.validators import US_STATES
 
@@ -82,163 +90,287 @@ def _clinic_states(rng, count):
     return states[:count], by_state
 
 
-def _phone(rng, area_code):
-    return f"({area_code}) 555-01{rng.randrange(100):02d}"
+def _phone(rng, state, index):
+    return f"({200 + index % 700}) 555-01{rng.randrange(100):02d}"
 
 
-@transaction.atomic
-def generate(*, clinics=320, seed=2026, today=None):
-    """Create `clinics` demo clinics (about 1.4 locations each). Returns (clinics, locations)."""
+@dataclass
+class DemoPlan:
+    """The demo rows to write, as Drafts: children point at their parent Draft (`parent`)."""
+
+    clinics: list = field(default_factory=list)
+    memberships: list = field(default_factory=list)  # (clinic, professional body id)
+    locations: list = field(default_factory=list)
+    links: dict = field(default_factory=lambda: defaultdict(list))  # m2m name: (location, id)
+    offerings: list = field(default_factory=list)
+    acceptances: list = field(default_factory=list)
+    hours: list = field(default_factory=list)
+    clinicians: list = field(default_factory=list)
+
+
+@dataclass
+class Reference:
+    """The reference rows the demo data names, read once."""
+
+    routes: dict
+    conditions: dict
+    payers: list
+    payment: dict
+    languages: dict
+    askp3: object
+
+    @classmethod
+    def load(cls):
+        return cls(
+            routes={route.slug: route.pk for route in TreatmentRoute.objects.all()},
+            conditions={condition.slug: condition.pk for condition in Condition.objects.all()},
+            payers=list(Payer.objects.values_list("pk", flat=True)),
+            payment={option.slug: option.pk for option in PaymentOption.objects.all()},
+            languages={language.code: language.pk for language in Language.objects.all()},
+            askp3=ProfessionalBody.objects.filter(slug="askp3").values_list("pk").first(),
+        )
+
+
+def _child(model, parent, **values):
+    row = draft(model, **values)
+    row.parent = parent
+    return row
+
+
+def _plan_clinic(rng, number, state, slug, name, today, now):
+    offers_at_home = rng.random() < 0.15
+    verified_days_ago = rng.choice([None, rng.randrange(5, 330), rng.randrange(5, 330), rng.randrange(380, 700)])  # fmt: skip
+    return draft(
+        Clinic,
+        name=name,
+        slug=slug,
+        description=(
+            f"{name} is a fictional clinic in the demo data set. It shows how a listing "
+            "looks: routes, prices, insurance, psychotherapy and safety practices."
+        ),
+        website=f"https://{slug}.example.org",
+        email=f"hello@{slug}.example.org",
+        booking_url=f"https://{slug}.example.org/book" if rng.random() < 0.5 else "",
+        phone=_phone(rng, state, number),
+        starts_by_phone=True,
+        starts_by_text=rng.random() < 0.3,
+        starts_by_web_form=rng.random() < 0.6,
+        starts_by_online_booking=rng.random() < 0.4,
+        referral_required=rng.random() < 0.15,
+        psychiatric_evaluation_required=rng.random() < 0.35,
+        accepting_new_patients=rng.random() < 0.85,
+        offers_kap=rng.random() < 0.4,
+        works_with_own_therapist=rng.random() < 0.6,
+        offers_integration=rng.random() < 0.45,
+        offers_telehealth=rng.random() < 0.45,
+        offers_at_home=offers_at_home,
+        telehealth_states=state if offers_at_home or rng.random() < 0.3 else "",
+        medical_screening=rng.random() < 0.95,
+        vital_sign_monitoring=rng.random() < 0.9,
+        clinician_on_site=rng.random() < 0.9,
+        observation_minutes=rng.choice([30, 45, 60, 90]),
+        driver_required=rng.random() < 0.95,
+        status=(
+            Clinic.Status.PENDING
+            if number > len(STATES) and rng.random() < 0.05
+            else Clinic.Status.PUBLISHED
+        ),
+        verified_at=(today - datetime.timedelta(days=verified_days_ago))
+        if verified_days_ago
+        else None,  # fmt: skip
+        created_at=now,
+        updated_at=now,
+    )
+
+
+def _plan_offerings(rng, plan, location, offered, reference):
+    for route_slug in offered:
+        (low, high), (spread_low, spread_high) = PRICE_RANGES[route_slug]
+        price_min = rng.randrange(low, high + 1, 5) if high > low else low
+        price_max = price_min + rng.randrange(spread_low, spread_high + 1, 5)
+        plan.offerings.append(
+            _child(
+                Offering,
+                location,
+                route_id=reference.routes[route_slug],
+                price_min_usd=price_min,
+                price_max_usd=price_max,
+                series_price_usd=(price_min + price_max) // 2 * SERIES[route_slug],
+                session_minutes=SESSION_MINUTES[route_slug],
+            )
+        )
+    if "esketamine" in offered:
+        route = reference.routes["esketamine"]
+        for payer in rng.sample(reference.payers, rng.randrange(2, 7)):
+            plan.acceptances.append(
+                _child(PayerAcceptance, location, payer_id=payer, route_id=route)
+            )
+    if rng.random() < 0.1:  # a payer for every route
+        plan.acceptances.append(
+            _child(PayerAcceptance, location, payer_id=rng.choice(reference.payers), route_id=None)
+        )
+
+
+def _plan_location(rng, plan, clinic, place, *, state, index, site_count, reference, now):
+    """One site of `clinic` at `place` (ZIP, latitude, longitude, city), with what it offers."""
+    zip_code, lat, lng, city = place
+    location = _child(
+        Location,
+        clinic,
+        name=f"{city} office" if site_count > 1 else "",
+        address_line1=f"{rng.randrange(10, 9900)} {rng.choice(STREETS)}",
+        address_line2=rng.choice(["", "", f"Suite {rng.randrange(100, 500)}"]),
+        city=city.title(),
+        state=state,
+        postal_code=zip_code,
+        latitude=lat,
+        longitude=lng,
+        coordinates_source=Location.CoordinatesSource.SUPPLIED,
+        phone=_phone(rng, state, index),
+        accessibility=rng.choice(
+            [
+                "Step-free entrance and an elevator.",
+                "Free parking next to the entrance.",
+                "Near public transport; ramp at the side entrance.",
+                "",
+            ]
+        ),  # fmt: skip
+        created_at=now,
+        updated_at=now,
+    )
+    plan.locations.append(location)
+    offered = [slug for slug in ROUTE_CHANCE if rng.random() < ROUTE_CHANCE[slug]] or ["iv"]
+    if clinic.offers_at_home and "lozenge" not in offered:
+        offered.append("lozenge")
+    _plan_offerings(rng, plan, location, offered, reference)
+    treated = ["treatment-resistant-depression", "depression"]
+    treated += rng.sample(sorted(set(reference.conditions) - set(treated)), rng.randrange(1, 6))
+    ways_to_pay = ["self-pay"] if rng.random() < 0.92 else []
+    ways_to_pay += [slug for slug, chance in [("superbill", 0.5), ("financing", 0.3), ("sliding-scale", 0.1)] if rng.random() < chance]  # fmt: skip
+    spoken = ["en"]
+    if rng.random() < 0.3:
+        spoken.append("es")
+    if rng.random() < 0.08:
+        spoken.append(rng.choice(["zh", "vi", "ko", "ru", "ar", "fr", "ht", "tl"]))
+    for name, ids in (
+        ("conditions", [reference.conditions[slug] for slug in treated]),
+        ("payment_options", [reference.payment[slug] for slug in ways_to_pay or ["self-pay"]]),
+        ("languages", [reference.languages[code] for code in spoken]),
+    ):
+        plan.links[name] += [(location, pk) for pk in dict.fromkeys(ids)]
+    weekdays = range(1, 6) if rng.random() < 0.7 else range(1, 7)
+    plan.hours += [
+        _child(
+            OpeningHours,
+            location,
+            weekday=day,
+            opens=datetime.time(9 if day < 6 else 10),
+            closes=datetime.time(17 if day < 6 else 14),
+        )
+        for day in weekdays
+    ]
+    return "esketamine" in offered
+
+
+def plan_demo(*, clinics, seed, today, now):
+    """The demo rows for `clinics` clinics, planned in memory from `seed` (nothing written)."""
     rng = random.Random(seed)
-    today = today or timezone.localdate()
-    routes = {route.slug: route for route in TreatmentRoute.objects.all()}
-    conditions = {condition.slug: condition for condition in Condition.objects.all()}
-    payers = list(Payer.objects.all())
-    payment = {option.slug: option for option in PaymentOption.objects.all()}
-    languages = {language.code: language for language in Language.objects.all()}
-    askp3 = ProfessionalBody.objects.filter(slug="askp3").first()
-
+    reference = Reference.load()
+    plan = DemoPlan()
     states, by_state = _clinic_states(rng, clinics)
     used_zips = set()
     used_slugs = set(Clinic.objects.values_list("slug", flat=True))
-    location_count = 0
-
     for number, state in enumerate(states, start=1):
         name = f"Demo {rng.choice(ADJECTIVES)} {rng.choice(NOUNS)}"
         slug = slugify(f"{name} {state}")
         if slug in used_slugs:
             slug = f"{slug}-{number}"
         used_slugs.add(slug)
-        offers_at_home = rng.random() < 0.15
-        verified_days_ago = rng.choice([None, rng.randrange(5, 330), rng.randrange(5, 330), rng.randrange(380, 700)])  # fmt: skip
-        clinic = Clinic.objects.create(
-            name=name,
-            slug=slug,
-            description=(
-                f"{name} is a fictional clinic in the demo data set. It shows how a listing "
-                "looks: routes, prices, insurance, psychotherapy and safety practices."
-            ),
-            website=f"https://{slug}.example.org",
-            email=f"hello@{slug}.example.org",
-            booking_url=f"https://{slug}.example.org/book" if rng.random() < 0.5 else "",
-            phone=_phone(rng, 200 + number % 700),
-            starts_by_phone=True,
-            starts_by_text=rng.random() < 0.3,
-            starts_by_web_form=rng.random() < 0.6,
-            starts_by_online_booking=rng.random() < 0.4,
-            referral_required=rng.random() < 0.15,
-            psychiatric_evaluation_required=rng.random() < 0.35,
-            accepting_new_patients=rng.random() < 0.85,
-            offers_kap=rng.random() < 0.4,
-            works_with_own_therapist=rng.random() < 0.6,
-            offers_integration=rng.random() < 0.45,
-            offers_telehealth=rng.random() < 0.45,
-            offers_at_home=offers_at_home,
-            telehealth_states=state if offers_at_home or rng.random() < 0.3 else "",
-            medical_screening=rng.random() < 0.95,
-            vital_sign_monitoring=rng.random() < 0.9,
-            clinician_on_site=rng.random() < 0.9,
-            observation_minutes=rng.choice([30, 45, 60, 90]),
-            driver_required=rng.random() < 0.95,
-            status=(
-                Clinic.Status.PENDING
-                if number > len(STATES) and rng.random() < 0.05
-                else Clinic.Status.PUBLISHED
-            ),
-            verified_at=(today - datetime.timedelta(days=verified_days_ago))
-            if verified_days_ago
-            else None,  # fmt: skip
-        )
-        if askp3 and rng.random() < 0.4:
-            clinic.memberships.add(askp3)
+        clinic = _plan_clinic(rng, number, state, slug, name, today, now)
+        plan.clinics.append(clinic)
+        if reference.askp3 and rng.random() < 0.4:
+            plan.memberships.append((clinic, reference.askp3[0]))
 
         site_count = rng.choices([1, 2, 3], weights=[70, 22, 8])[0]
         offers_esketamine = False
         candidates = [z for z in by_state[state] if z[0] not in used_zips]
         for site in range(site_count):
-            zip_code, lat, lng, city = rng.choice(candidates)
-            used_zips.add(zip_code)
-            candidates = [z for z in candidates if z[0] != zip_code]
-            location = Location.objects.create(
-                clinic=clinic,
-                name=f"{city} office" if site_count > 1 else "",
-                address_line1=f"{rng.randrange(10, 9900)} {rng.choice(STREETS)}",
-                address_line2=rng.choice(["", "", f"Suite {rng.randrange(100, 500)}"]),
-                city=city.title(),
-                state=state,
-                postal_code=zip_code,
-                latitude=lat,
-                longitude=lng,
-                phone=_phone(rng, 200 + (number + site) % 700),
-                accessibility=rng.choice(
-                    [
-                        "Step-free entrance and an elevator.",
-                        "Free parking next to the entrance.",
-                        "Near public transport; ramp at the side entrance.",
-                        "",
-                    ]
-                ),  # fmt: skip
-            )
-            location_count += 1
-            offered = [slug for slug in ROUTE_CHANCE if rng.random() < ROUTE_CHANCE[slug]] or ["iv"]
-            if offers_at_home and "lozenge" not in offered:
-                offered.append("lozenge")
-            for route_slug in offered:
-                (low, high), (spread_low, spread_high) = PRICE_RANGES[route_slug]
-                price_min = rng.randrange(low, high + 1, 5) if high > low else low
-                price_max = price_min + rng.randrange(spread_low, spread_high + 1, 5)
-                Offering.objects.create(
-                    location=location,
-                    route=routes[route_slug],
-                    price_min_usd=price_min,
-                    price_max_usd=price_max,
-                    series_price_usd=(price_min + price_max) // 2 * SERIES[route_slug],
-                    session_minutes=SESSION_MINUTES[route_slug],
-                )
-            if "esketamine" in offered:
-                offers_esketamine = True
-                for payer in rng.sample(payers, rng.randrange(2, 7)):
-                    PayerAcceptance.objects.create(
-                        location=location, payer=payer, route=routes["esketamine"]
-                    )
-            if rng.random() < 0.1:
-                PayerAcceptance.objects.get_or_create(
-                    location=location, payer=rng.choice(payers), route=None
-                )
-            treated = ["treatment-resistant-depression", "depression"]
-            treated += rng.sample(sorted(set(conditions) - set(treated)), rng.randrange(1, 6))
-            location.conditions.set([conditions[slug] for slug in treated])
-            ways_to_pay = ["self-pay"] if rng.random() < 0.92 else []
-            ways_to_pay += [slug for slug, chance in [("superbill", 0.5), ("financing", 0.3), ("sliding-scale", 0.1)] if rng.random() < chance]  # fmt: skip
-            location.payment_options.set([payment[slug] for slug in ways_to_pay or ["self-pay"]])
-            spoken = ["en"]
-            if rng.random() < 0.3:
-                spoken.append("es")
-            if rng.random() < 0.08:
-                spoken.append(rng.choice(["zh", "vi", "ko", "ru", "ar", "fr", "ht", "tl"]))
-            location.languages.set([languages[code] for code in spoken])
-            weekdays = range(1, 6) if rng.random() < 0.7 else range(1, 7)
-            OpeningHours.objects.bulk_create(
-                [
-                    OpeningHours(
-                        location=location,
-                        weekday=day,
-                        opens=datetime.time(9 if day < 6 else 10),
-                        closes=datetime.time(17 if day < 6 else 14),
-                    )  # fmt: skip
-                    for day in weekdays
-                ]
-            )
+            place = rng.choice(candidates)
+            used_zips.add(place[0])
+            candidates = [z for z in candidates if z[0] != place[0]]
+            offers_esketamine |= _plan_location(
+                rng, plan, clinic, place, state=state, index=number + site,
+                site_count=site_count, reference=reference, now=now,
+            )  # fmt: skip
         if offers_esketamine:
             clinic.rems_certified = True
             clinic.observation_minutes = 120
-            clinic.save(update_fields=["rems_certified", "observation_minutes"])
         for credential, specialty, role in rng.sample(CLINICIAN_ROLES, rng.randrange(1, 4)):
-            Clinician.objects.create(
-                clinic=clinic,
-                name=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
-                credential=credential,
-                specialty=specialty,
-                role=role,
+            plan.clinicians.append(
+                _child(
+                    Clinician,
+                    clinic,
+                    name=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
+                    credential=credential,
+                    specialty=specialty,
+                    role=role,
+                )
             )
-    return len(states), location_count
+    return plan
+
+
+def _with_parents(rows, attname):
+    for row in rows:
+        setattr(row, attname, row.parent.pk)
+    return rows
+
+
+def write_demo(plan, *, reason, date, progress=None):
+    """Write the planned rows in bulk, each with its history record ("+", `reason`, `date`)."""
+    started = time.monotonic()
+
+    def create(model, rows, key, label, links=()):
+        insert_objects(model, rows, key=key)
+        for m2m, pairs in links:
+            insert_links(m2m, [(row.pk, other) for row, other in pairs])
+        # After the many-to-many rows, so each record's snapshot shows them.
+        record_history(model, rows, "+", reason=reason, date=date)
+        if progress:
+            progress(f"  {len(rows)} {label} ({time.monotonic() - started:.1f} s)")
+
+    memberships = [(Clinic.memberships, plan.memberships)]
+    create(Clinic, plan.clinics, ("slug",), "clinics", memberships)
+    links = [(getattr(Location, name), pairs) for name, pairs in plan.links.items()]
+    locations = _with_parents(plan.locations, "clinic_id")
+    create(Location, locations, ("clinic_id", "postal_code"), "locations", links)
+    offerings = _with_parents(plan.offerings, "location_id")
+    create(Offering, offerings, ("location_id", "route_id"), "routes offered")
+    acceptances = _with_parents(plan.acceptances, "location_id")
+    key = ("location_id", "payer_id", "route_id")
+    create(PayerAcceptance, acceptances, key, "insurance plans accepted")
+    hours = _with_parents(plan.hours, "location_id")
+    create(OpeningHours, hours, ("location_id", "weekday"), "opening hours")
+    clinicians = _with_parents(plan.clinicians, "clinic_id")
+    create(Clinician, clinicians, ("clinic_id", "credential"), "clinicians")
+    # Bulk writes send no signals: the route and insurance filters' bits, and the cached
+    # facet counts, follow here.
+    refresh_masks([location.pk for location in plan.locations])
+    transaction.on_commit(caching.listings_changed)
+
+
+@transaction.atomic
+def generate(*, clinics=320, seed=2026, today=None, progress=None):
+    """Create `clinics` demo clinics (about 1.4 locations each). Returns (clinics, locations).
+
+    `progress`, when given, is called with a line of text after each step.
+    """
+    now = timezone.now()
+    today = today or timezone.localdate()
+    plan = plan_demo(clinics=clinics, seed=seed, today=today, now=now)
+    if progress:
+        progress(
+            f"Planned {len(plan.clinics)} demo clinics with {len(plan.locations)} locations "
+            f"(seed {seed}); writing them with their history..."
+        )
+    write_demo(plan, reason=f"Demo data (seed {seed})", date=now, progress=progress)
+    return len(plan.clinics), len(plan.locations)

@@ -18,8 +18,8 @@ from clinics.bulk import (
     as_instance,
     delete_with_history,
     draft,
+    insert_links,
     insert_objects,
-    insert_rows,
     load_drafts,
     record_history,
     rows_with,
@@ -338,10 +338,7 @@ def write_children(plan, changes, batch):
                 location_id=location_id, **{f"{other}_id__in": other_ids}
             ).delete()
     for name, pairs in changes.through_adds.items():
-        through = getattr(Location, name).through
-        other = getattr(Location, name).field.m2m_reverse_field_name()
-        columns = [through._meta.get_field(name).column for name in ("location", other)]
-        insert_rows(through, columns, pairs)
+        insert_links(getattr(Location, name), pairs)
 
     # Location history after the m2m rows, so each record's snapshot shows the new state.
     batch.history(Location, plan.new, "+")
