@@ -1,8 +1,10 @@
 """Deterministic demo data: plainly fictional clinics at real US ZIP centroids.
 
-Every clinic is called "Demo ...", uses 555-01xx phone numbers (reserved for fiction) and
-example.org addresses, and has no NPI, so no listing can be mistaken for a real provider.
-The same seed always produces the same data; every state and DC gets at least one clinic.
+Every clinic is called "Demo ...", uses 555-01xx phone numbers (reserved for fiction) with a
+real area code of its state and example.org addresses, and has no NPI, so no listing can be
+mistaken for a real provider, and the data passes the import's checks (`export_clinics`
+then `import_clinics` of the demo database gives no error). The same seed always produces
+the same data; every state and DC gets at least one clinic.
 
 The clinics are planned in memory, then written in bulk with a history record for every
 row (clinics.bulk), as the import writes: a demo listing reads in its history like any
@@ -90,8 +92,29 @@ def _clinic_states(rng, count):
     return states[:count], by_state
 
 
+# Real area codes of each state (up to three of its best known), for 555-01xx numbers: the
+# import checks that an area code exists, and these pass it (tests/test_demo.py).
+AREA_CODES = {
+    "AK": [907], "AL": [205, 251, 334], "AR": [501, 479, 870], "AZ": [602, 480, 520],
+    "CA": [213, 415, 916], "CO": [303, 719, 970], "CT": [203, 860], "DC": [202],
+    "DE": [302], "FL": [305, 407, 813], "GA": [404, 706, 912], "HI": [808],
+    "IA": [515, 319, 563], "ID": [208], "IL": [312, 217, 618], "IN": [317, 219, 812],
+    "KS": [316, 785, 913], "KY": [502, 606, 859], "LA": [504, 225, 318],
+    "MA": [617, 413, 508], "MD": [410, 301, 443], "ME": [207], "MI": [313, 616, 517],
+    "MN": [612, 218, 507], "MO": [314, 816, 417], "MS": [601, 662, 228], "MT": [406],
+    "NC": [919, 704, 828], "ND": [701], "NE": [402, 308], "NH": [603],
+    "NJ": [201, 609, 732], "NM": [505, 575], "NV": [702, 775], "NY": [212, 518, 716],
+    "OH": [614, 216, 513], "OK": [405, 918, 580], "OR": [503, 541, 971],
+    "PA": [215, 412, 717], "RI": [401], "SC": [803, 843, 864], "SD": [605],
+    "TN": [615, 901, 865], "TX": [512, 214, 713], "UT": [801, 435], "VA": [804, 703, 757],
+    "VT": [802], "WA": [206, 509, 360], "WI": [414, 608, 715], "WV": [304], "WY": [307],
+}  # fmt: skip
+
+
 def _phone(rng, state, index):
-    return f"({200 + index % 700}) 555-01{rng.randrange(100):02d}"
+    """A number in the range kept for fiction (555-0100 to 555-0199) with a real area code."""
+    codes = AREA_CODES[state]
+    return f"({codes[index % len(codes)]}) 555-01{rng.randrange(100):02d}"
 
 
 @dataclass

@@ -1,11 +1,14 @@
 """The demo data generator: deterministic, fictional, in every state and DC, written in bulk
-with a history record for every row (issue 13, 15.1)."""
+with a history record for every row, and valid for the import (issue 13, 15.1, 18.7)."""
+
+import io
 
 import pytest
 from django.apps import apps
 from django.core.management import call_command
 
-from clinics import demo, moderation
+from clinics import demo, moderation, phones
+from clinics.importing import export_clinics, import_clinics
 from clinics.models import Clinic, Location, Offering, OpeningHours
 from tests.builders import make_moderator
 
@@ -159,3 +162,31 @@ def test_a_demo_listing_reverted_to_its_first_version_keeps_everything():
         set(Offering.objects.filter(location__clinic=clinic).values_list("route__slug"))
         == offerings
     )
+
+
+def test_every_area_code_of_the_demo_is_one_the_import_accepts():
+    assert set(demo.AREA_CODES) == set(demo.STATES)
+    for state, codes in demo.AREA_CODES.items():
+        for code in codes:
+            number = phones.parse_phone(f"({code}) 555-0100")
+            assert number == phones.PhoneNumber(f"+1 {code}-555-0100"), state
+
+
+@pytest.mark.usefixtures("module_demo")
+def test_the_demo_data_exported_imports_into_an_empty_database_without_a_problem():
+    """Issue 18.7: the export of the demo database gave 197 errors on import
+    ("'(211) 555-0179' is not a phone number")."""
+    exported = io.StringIO()
+    locations = export_clinics(exported)
+    assert locations == Location.objects.count()
+    clinics = Clinic.objects.count()
+
+    dry_run = import_clinics(exported.getvalue().encode(), source_name="demo", dry_run=True)
+    assert [str(error) for error in dry_run.errors] == []
+    Clinic.objects.all().delete()
+    report = import_clinics(exported.getvalue().encode(), source_name="demo", publish=True)
+
+    assert [str(error) for error in report.errors] == []
+    assert [str(warning) for warning in report.warnings] == []
+    assert (report.clinics.created, report.locations.created) == (clinics, locations)
+    assert Location.objects.published().count() == locations
