@@ -21,8 +21,11 @@ max_requests = 2000  # recycle workers now and then; jitter avoids restarting al
 max_requests_jitter = 200
 accesslog = "-"
 errorlog = "-"
+# The request is logged as method, path and protocol, never with its query string: searches
+# (/search/, /providers/..., the APIs) carry the patient's place and coordinates there, and
+# the logs must not keep them (issue 19.4; the privacy page says so).
 access_log_format = (
-    '{"remote": "%(h)s", "request": "%(r)s", "status": %(s)s, "bytes": "%(B)s", '
+    '{"remote": "%(h)s", "request": "%(m)s %(U)s %(H)s", "status": %(s)s, "bytes": "%(B)s", '
     '"duration_ms": %(M)s, "request_id": "%({x-request-id}o)s", "agent": "%(a)s"}'
 )
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

@@ -344,7 +344,9 @@ def geocode_address(text):
     try:
         location = _online_geocode()(text, exactly_one=True, country_codes="us")
     except (GeopyError, OSError, ValueError) as error:
-        logger.warning("geocoder %s failed for %r: %s", settings.GEOCODER, text, error)
+        # Neither the text nor the error's message (which may quote the request): a patient's
+        # address must not reach the logs (issue 19.4).
+        logger.warning("geocoder %s failed: %s", settings.GEOCODER, type(error).__name__)
         return None
     result = (location.latitude, location.longitude, location.address) if location else None
     cache.set(key, list(result) if result else [], timeout=30 * 24 * 3600)

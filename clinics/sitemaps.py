@@ -54,7 +54,14 @@ class PageSitemap(PublicSitemap):
     """Pages that are always there: home, search, guides, the trust pages."""
 
     changefreq = "monthly"
-    names = ["clinics:home", "clinics:search", "clinics:guides"]
+    names = [
+        "clinics:home",
+        "clinics:search",
+        "clinics:guides",
+        "clinics:about",
+        "clinics:how-we-verify",
+        "clinics:privacy",
+    ]
 
     def items(self):
         return list(self.names)

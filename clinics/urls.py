@@ -21,6 +21,9 @@ urlpatterns = [
     path("guides/", views.guide_index, name="guides"),
     path("guides/routes/<slug:slug>/", views.route_guide, name="route-guide"),
     path("guides/conditions/<slug:slug>/", views.condition_guide, name="condition-guide"),
+    path("about/", views.about, name="about"),
+    path("how-we-verify/", views.how_we_verify, name="how-we-verify"),
+    path("privacy/", views.privacy, name="privacy"),
     path("api/v1/locations/", api.location_list, name="api-locations"),
     path("api/v1/clinics/<slug:slug>/", api.clinic_detail, name="api-clinic"),
 ]

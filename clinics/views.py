@@ -3,6 +3,7 @@
 Views parse input, call a queryset or a domain function, and render.
 """
 
+from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -14,8 +15,10 @@ from clinics.models import (
     Condition,
     Location,
     TreatmentRoute,
+    Verification,
     clinic_prefetches,
     latest_checks,
+    valid_days,
     verified_facts,
 )
 
@@ -198,3 +201,34 @@ def condition_guide(request, slug):
     count = Location.objects.published().filter(conditions=condition).count()
     context = {"condition": condition, "count": count, "routes": TreatmentRoute.objects.all()}
     return render(request, "clinics/guide_condition.html", context)
+
+
+# Trust pages (issue 19.3): who runs the directory, what "verified" means, what is kept.
+# The figures they quote come from the settings and models that enforce them.
+
+
+def about(request):
+    context = {
+        "operator": settings.SITE_OPERATOR,
+        "contact_email": settings.SITE_CONTACT_EMAIL,
+        "clinic_count": Clinic.objects.published().count(),
+    }
+    return render(request, "clinics/about.html", context)
+
+
+def how_we_verify(request):
+    context = {
+        "checks": [
+            (label, Verification.DEFAULT_METHODS[fact], valid_days(fact))
+            for fact, label in Verification.Fact.choices
+        ],
+    }
+    return render(request, "clinics/how_we_verify.html", context)
+
+
+def privacy(request):
+    context = {
+        "rate_limit_minutes": getattr(settings, "PUBLIC_FORM_RATE_PERIOD_SECONDS", 3600) // 60,
+        "geocoder": settings.GEOCODER,
+    }
+    return render(request, "clinics/privacy.html", context)

@@ -386,6 +386,10 @@ VERIFICATION_VALID_DAYS_BY_FACT = {
 NPI_REGISTRY_ONLINE = env_bool("NPI_REGISTRY_ONLINE")
 NPI_REGISTRY_URL = os.environ.get("NPI_REGISTRY_URL", "https://npiregistry.cms.hhs.gov/api/")
 
+# Who runs this copy of the directory and how to reach them, for /about/ (issue 19.3).
+SITE_OPERATOR = os.environ.get("SITE_OPERATOR", "").strip()
+SITE_CONTACT_EMAIL = os.environ.get("SITE_CONTACT_EMAIL", "").strip()
+
 # Shown on every page while the listings are the generated demo data.
 DEMO_DATA_NOTICE = env_bool("DEMO_DATA_NOTICE", default=True)
 
@@ -394,7 +398,10 @@ DEMO_DATA_NOTICE = env_bool("DEMO_DATA_NOTICE", default=True)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "directory.logs.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "directory.logs.RequestIdFilter"},
+        "without_query_strings": {"()": "directory.logs.WithoutQueryStringsFilter"},
+    },
     "formatters": {
         "json": {"()": "directory.logs.JsonFormatter"},
         "plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s %(message)s"},
@@ -403,8 +410,10 @@ LOGGING = {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": os.environ.get("LOG_FORMAT", "plain" if DEBUG else "json"),
-            "filters": ["request_id"],
+            "filters": ["request_id", "without_query_strings"],
         }
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # runserver's request lines go through the same handler, so they lose query strings too.
+    "loggers": {"django.server": {"handlers": ["console"], "level": "INFO", "propagate": False}},
 }

@@ -1,10 +1,16 @@
-// "Use my location": fills the search box with the browser's position as "lat,lng" and
-// submits the form. The button stays hidden where geolocation is unavailable; typing a ZIP
+// "Use my location": fills the search box with the browser's position, rounded to about 1 km,
+// as "lat,lng" and submits the form. The button stays hidden where geolocation is unavailable; typing a ZIP
 // code or a city always works without it.
 (function () {
   "use strict";
   if (!("geolocation" in navigator)) {
     return;
+  }
+
+  // Two decimals of a degree: about 1 km (1.1 km of latitude; less of longitude). The exact
+  // position never leaves the browser (issue 19.4): a search near it needs no more.
+  function roughly(degrees) {
+    return degrees.toFixed(2);
   }
 
   document.querySelectorAll("[data-locate]").forEach(function (button) {
@@ -27,8 +33,7 @@
       button.disabled = true;
       navigator.geolocation.getCurrentPosition(
         function (position) {
-          input.value =
-            position.coords.latitude.toFixed(5) + "," + position.coords.longitude.toFixed(5);
+          input.value = roughly(position.coords.latitude) + "," + roughly(position.coords.longitude);
           input.removeAttribute("required");
           say("Searching near your location…");
           form.submit();
