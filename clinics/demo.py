@@ -193,6 +193,7 @@ def _plan_clinic(rng, number, state, slug, name, today, now):
         clinician_on_site=rng.random() < 0.9,
         observation_minutes=rng.choice([30, 45, 60, 90]),
         driver_required=rng.random() < 0.95,
+        rems_certified=False,
         status=(
             Clinic.Status.PENDING
             if number > len(STATES) and rng.random() < 0.05
@@ -295,6 +296,16 @@ def _plan_location(rng, plan, clinic, place, *, state, index, site_count, refere
     return "esketamine" in offered
 
 
+def _leave_some_unstated(clinic, rng):
+    """About one clinic in eight leaves a few facts unstated, as real listings do (14.3).
+
+    A generator of its own, so the rest of the demo data is what the seed always gave.
+    """
+    if rng.random() < 0.125:
+        for name in rng.sample(Clinic.STATED_FACTS, rng.randrange(1, 4)):
+            setattr(clinic, name, None)
+
+
 def plan_demo(*, clinics, seed, today, now):
     """The demo rows for `clinics` clinics, planned in memory from `seed` (nothing written)."""
     rng = random.Random(seed)
@@ -328,6 +339,7 @@ def plan_demo(*, clinics, seed, today, now):
         if offers_esketamine:
             clinic.rems_certified = True
             clinic.observation_minutes = 120
+        _leave_some_unstated(clinic, random.Random(f"{seed}:unstated:{number}"))
         for credential, specialty, role in rng.sample(CLINICIAN_ROLES, rng.randrange(1, 4)):
             plan.clinicians.append(
                 _child(

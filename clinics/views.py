@@ -107,7 +107,6 @@ def clinic_json_ld(request, clinic, locations):
         "name": clinic.name,
         "url": absolute_url(clinic.get_absolute_url()),
         "telephone": clinic.phone_number.with_extension(),
-        "isAcceptingNewPatients": clinic.accepting_new_patients,
         "medicalSpecialty": "Psychiatric",
         "availableService": [
             {"@type": "MedicalTherapy", "name": name}
@@ -118,6 +117,8 @@ def clinic_json_ld(request, clinic, locations):
             )
         ],
     }
+    if clinic.accepting_new_patients is not None:  # left out when not stated (issue 14.3)
+        data["isAcceptingNewPatients"] = clinic.accepting_new_patients
     if clinic.description:
         data["description"] = clinic.description
     if clinic.website:

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from clinics.models import ClaimRequest, Clinic, StaffMembership
 from clinics.moderation.forms import form_timestamp
-from tests.builders import make_moderator
+from tests.builders import OfferingFactory, make_moderator
 
 pytestmark = pytest.mark.django_db
 
@@ -48,6 +48,8 @@ def proposed(client):
 
 
 def approve(client, clinic, **extra):
+    """Approve, once a treatment route was added (the form does not ask; issue 14.3)."""
+    OfferingFactory(location=clinic.locations.get())
     url = reverse("moderation:clinic", args=[clinic.pk])
     version = client.get(url).context["version"]
     return client.post(url, {"action": "approve", "version": version, **extra})

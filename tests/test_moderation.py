@@ -189,7 +189,7 @@ def test_new_listing_from_staff_starts_pending_and_is_published_on_approval(
         "name": "Second Site Clinic",
         "slug": "second-site-clinic",
         "starts_by_phone": "on",
-        "driver_required": "on",
+        "driver_required": "true",
         "locations-TOTAL_FORMS": "0",
         "locations-INITIAL_FORMS": "0",
         "clinicians-TOTAL_FORMS": "0",
@@ -200,7 +200,10 @@ def test_new_listing_from_staff_starts_pending_and_is_published_on_approval(
     assert clinic.status == Clinic.Status.PENDING
     assert clinic.staff_memberships.get().user == staff
     assert not Clinic.objects.published().filter(pk=clinic.pk).exists()
+    # Yes, or not stated: the form left every other fact unanswered (issue 14.3).
+    assert clinic.driver_required is True and clinic.accepting_new_patients is None
 
+    OfferingFactory(location=LocationFactory(clinic=clinic))
     moderation.clinic_approve(clinic=clinic, reviewer=moderator)
     clinic.refresh_from_db()
     assert clinic.status == Clinic.Status.PUBLISHED
@@ -256,7 +259,8 @@ def test_revert_restores_the_listing_with_its_locations(client, listing, staff, 
     copy.phone = "+1 503 555 0177"
     copy.save()
     copy.locations.get().offerings.all().delete()
-    LocationFactory(clinic=copy, city="Eugene", postal_code="97401")
+    eugene = LocationFactory(clinic=copy, city="Eugene", postal_code="97401")
+    OfferingFactory(location=eugene, route=route("im"))  # a listing keeps a route (14.3)
     moderation.clinic_submit(clinic=copy, user=staff)
     moderation.clinic_approve(clinic=copy, reviewer=moderator)
     listing.refresh_from_db()

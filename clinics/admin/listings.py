@@ -45,6 +45,14 @@ class PhoneForm(forms.ModelForm):
         return cleaned
 
 
+class StatedSelect(forms.NullBooleanSelect):
+    """Yes / No / Not stated for a fact the clinic may not have given (issue 14.3)."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = [("unknown", "Not stated"), ("true", "Yes"), ("false", "No")]
+
+
 class LocationInline(admin.StackedInline):
     model = Location
     form = PhoneForm
@@ -119,6 +127,7 @@ class ClinicAdmin(ClinicBulkAdminMixin, ClinicScopedAdminMixin, ReadOnlyHistoryA
     autocomplete_fields = ["memberships"]
     date_hierarchy = "updated_at"
     inlines = [LocationInline, ClinicianInline]
+
     fieldsets = [
         (None, {"fields": ["name", "slug", "status", "verified_at", "description"]}),
         ("Contact", {"fields": ["website", ("phone", "phone_extension"), "email", "booking_url"]}),
@@ -168,6 +177,11 @@ class ClinicAdmin(ClinicBulkAdminMixin, ClinicScopedAdminMixin, ReadOnlyHistoryA
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(location_total=Count("locations"))
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name in Clinic.STATED_FACTS:
+            kwargs["widget"] = StatedSelect
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_urls(self):
         withdraw = self.admin_site.admin_view(self.withdraw_view)

@@ -7,6 +7,9 @@ from clinics.models import Clinic, Location, TreatmentRoute, locations_prefetch
 
 
 def yes_no(value):
+    """yes, no, or blank for a fact the clinic did not state (issue 14.3)."""
+    if value is None:
+        return ""
     return "yes" if value else "no"
 
 

@@ -111,11 +111,18 @@ class Clinic(models.Model):
     starts_by_text = models.BooleanField("Start by text message", default=False)
     starts_by_web_form = models.BooleanField("Start with a web form", default=False)
     starts_by_online_booking = models.BooleanField("Start by booking online", default=False)
+    # Facts a clinic may not have stated are yes / no / not stated (None), never a default
+    # nobody gave (issue 14.3): Clinic.STATED_FACTS lists them.
     referral_required = models.BooleanField(
-        default=False, help_text="A referral from another clinician is needed before a first visit."
+        null=True,
+        blank=True,
+        help_text="A referral from another clinician is needed before a first visit. "
+        "Leave as not stated unless the clinic said.",
     )
     psychiatric_evaluation_required = models.BooleanField(
-        default=False, help_text="A prior psychiatric evaluation is needed before treatment."
+        null=True,
+        blank=True,
+        help_text="A prior psychiatric evaluation is needed before treatment.",
     )
 
     npi = models.CharField(
@@ -126,18 +133,19 @@ class Clinic(models.Model):
         db_index=True,
         help_text="The clinic's 10-digit type 2 NPI, as listed in NPPES.",
     )
-    accepting_new_patients = models.BooleanField(default=True)
+    accepting_new_patients = models.BooleanField(null=True, blank=True)
 
     # Psychotherapy.
     offers_kap = models.BooleanField(
         "ketamine-assisted psychotherapy in house",
-        default=False,
+        null=True,
+        blank=True,
         help_text="A licensed therapist is part of the sessions at the clinic.",
     )
     works_with_own_therapist = models.BooleanField(
-        "works with the patient's own therapist", default=False
+        "works with the patient's own therapist", null=True, blank=True
     )
-    offers_integration = models.BooleanField("integration sessions", default=False)
+    offers_integration = models.BooleanField("integration sessions", null=True, blank=True)
 
     # Telehealth.
     offers_telehealth = models.BooleanField(
@@ -158,15 +166,17 @@ class Clinic(models.Model):
     # Safety.
     medical_screening = models.BooleanField(
         "medical screening before treatment",
-        default=False,
+        null=True,
+        blank=True,
         help_text="Medical history, blood pressure and medication review before a first dose.",
     )
     vital_sign_monitoring = models.BooleanField(
-        "vital signs monitored during sessions", default=False
+        "vital signs monitored during sessions", null=True, blank=True
     )
     clinician_on_site = models.BooleanField(
         "clinician on site during sessions",
-        default=False,
+        null=True,
+        blank=True,
         help_text="A licensed prescriber or nurse is present while patients are dosed.",
     )
     observation_minutes = models.PositiveSmallIntegerField(
@@ -177,11 +187,14 @@ class Clinic(models.Model):
         help_text="How long patients are observed after a dose. Esketamine requires 120.",
     )
     driver_required = models.BooleanField(
-        default=True, help_text="Patients may not drive until the next day after a session."
+        null=True,
+        blank=True,
+        help_text="Patients may not drive until the next day after a session.",
     )
     rems_certified = models.BooleanField(
         "esketamine REMS-certified",
-        default=False,
+        null=True,
+        blank=True,
         help_text="Certified under the Spravato REMS programme to give esketamine.",
     )
     memberships = models.ManyToManyField(ProfessionalBody, blank=True, related_name="clinics")
@@ -243,6 +256,20 @@ class Clinic(models.Model):
     # Psychotherapy integration (DOMAIN.md) is any of these three kinds. The search filter,
     # the API, the pages and the import's `psychotherapy` column all read this one rule.
     PSYCHOTHERAPY_FIELDS = ("offers_kap", "works_with_own_therapist", "offers_integration")
+    # Facts a clinic states or not (issue 14.3): yes, no, or None for "not stated by the
+    # clinic". Pages, the APIs, the import and the review page's flags read this list; a
+    # filter on one of them matches an explicit answer only.
+    STATED_FACTS = (
+        "accepting_new_patients",
+        "referral_required",
+        "psychiatric_evaluation_required",
+        *PSYCHOTHERAPY_FIELDS,
+        "medical_screening",
+        "vital_sign_monitoring",
+        "clinician_on_site",
+        "driver_required",
+        "rems_certified",
+    )
 
     class Meta:
         ordering = ["name", "id"]
@@ -283,7 +310,20 @@ class Clinic(models.Model):
 
     @property
     def offers_psychotherapy(self):
-        return any(getattr(self, name) for name in self.PSYCHOTHERAPY_FIELDS)
+        """True when any kind is offered, False when the clinic said no to every kind, None
+        (not stated) otherwise."""
+        answers = [getattr(self, name) for name in self.PSYCHOTHERAPY_FIELDS]
+        if any(answers):
+            return True
+        return None if None in answers else False
+
+    def unstated_facts(self):
+        """The names of the facts (STATED_FACTS) the clinic has not stated, for a moderator."""
+        return [
+            str(self._meta.get_field(name).verbose_name)
+            for name in self.STATED_FACTS
+            if getattr(self, name) is None
+        ]
 
     @property
     def offers_remote_care(self):

@@ -3,8 +3,9 @@
 The checks are the import's (clinics.importing cell checks), so a listing sent through the
 admin or /list-your-clinic/ meets the same rules as a file: a phone number that does not
 exist, a ZIP code in another state than the one given, a site far from its ZIP code; and a
-listing with no treatment route, which patients could never find by route. Facts the
-clinic did not state are flagged through `Clinic.unstated_facts()` where the model has it.
+listing with no treatment route, which patients could never find by route (and approval
+refuses, workflow.check_has_route). Facts the clinic did not state (Clinic.STATED_FACTS)
+are flagged, so the moderator can ask before publishing (issue 14.3).
 """
 
 from clinics.importing import (
@@ -54,7 +55,6 @@ def listing_flags(clinic):
         flags.append("No location: patients cannot find the listing in a search.")
     elif not Offering.objects.filter(location__clinic=clinic).exists():
         flags.append("No treatment route: no location offers IV, IM, lozenges or esketamine.")
-    unstated = getattr(clinic, "unstated_facts", None)
-    if callable(unstated) and (facts := unstated()):
+    if facts := clinic.unstated_facts():
         flags.append("Not stated by the clinic: " + ", ".join(facts) + ".")
     return flags

@@ -175,6 +175,7 @@ def clinic_approve(*, clinic, reviewer, seen_version=None, choices=None, approve
                 "The published listing changed since this copy was started, and both changed "
                 "the same things: choose which value to keep for each conflict."
             )
+        check_has_route(merge.merged)
         published.review_note = ""
         published.review_claimed_by = None
         published.review_claimed_at = None
@@ -185,6 +186,7 @@ def clinic_approve(*, clinic, reviewer, seen_version=None, choices=None, approve
         # Location.draft_of on the copy pointed at published rows; the copy goes now.
         noted(clinic, reviewer, "Working copy approved and removed").delete()
     else:
+        check_has_route(listing_state(clinic))
         published = clinic
         published.status = Clinic.Status.PUBLISHED
         published.review_note = ""
@@ -200,6 +202,15 @@ def clinic_approve(*, clinic, reviewer, seen_version=None, choices=None, approve
         body=f"A moderator approved the changes to {published.name}. Patients now see them.",
     )
     return published
+
+
+def check_has_route(state):
+    """A listing no search by route could find, with no price to show, is not published."""
+    if not any(location["offerings"] for location in state["locations"].values()):
+        raise ModerationError(
+            "This listing offers no treatment route, so it cannot be published: add at least "
+            "one route (IV, IM, lozenge or esketamine) to a location first, in the admin."
+        )
 
 
 def _confirmed_by_clinic(clinic, facts, reviewer):

@@ -161,7 +161,9 @@ def psychotherapy_summary(clinic):
     parts = [
         PSYCHOTHERAPY_WORDS[name] for name in Clinic.PSYCHOTHERAPY_FIELDS if getattr(clinic, name)
     ]
-    return capfirst("; ".join(parts)) if parts else "Not offered"
+    if parts:
+        return capfirst("; ".join(parts))
+    return "Not stated by the clinic" if clinic.offers_psychotherapy is None else "Not offered"
 
 
 def insurance_summary(acceptances):

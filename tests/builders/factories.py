@@ -56,6 +56,19 @@ class ClinicFactory(factory.django.DjangoModelFactory):
     phone = "+1 503 555 0100"
     website = factory.Sequence(lambda n: f"https://clinic{n}.example.org")
     status = Clinic.Status.PUBLISHED
+    # A test clinic answers every fact (what the model left as defaults before issue 14.3);
+    # a test of "not stated" passes None.
+    accepting_new_patients = True
+    driver_required = True
+    referral_required = False
+    psychiatric_evaluation_required = False
+    offers_kap = False
+    works_with_own_therapist = False
+    offers_integration = False
+    medical_screening = False
+    vital_sign_monitoring = False
+    clinician_on_site = False
+    rems_certified = False
 
 
 class LocationFactory(factory.django.DjangoModelFactory):

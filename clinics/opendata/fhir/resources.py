@@ -213,20 +213,24 @@ def hours_of_operation(hours_list):
 def location_resource(location):
     """A Plan-Net Location; expects the location's hours prefetched and its clinic joined."""
     clinic = location.clinic
-    accepting = "newpt" if clinic.accepting_new_patients else "nopt"
-    extensions = [
-        {
-            "url": f"{PLAN_NET}/StructureDefinition/newpatients",
-            "extension": [
-                {
-                    "url": "acceptingPatients",
-                    "valueCodeableConcept": coding(
-                        f"{PLAN_NET}/CodeSystem/AcceptingPatientsCS", accepting
-                    ),
-                }
-            ],
-        }
-    ]
+    extensions = []
+    # AcceptingPatientsCS has no "unknown": a clinic that did not say is left without the
+    # newpatients extension (issue 14.3), which Plan-Net allows (0..*).
+    if clinic.accepting_new_patients is not None:
+        accepting = "newpt" if clinic.accepting_new_patients else "nopt"
+        extensions.append(
+            {
+                "url": f"{PLAN_NET}/StructureDefinition/newpatients",
+                "extension": [
+                    {
+                        "url": "acceptingPatients",
+                        "valueCodeableConcept": coding(
+                            f"{PLAN_NET}/CodeSystem/AcceptingPatientsCS", accepting
+                        ),
+                    }
+                ],
+            }
+        )
     if location.accessibility:
         extensions.append(
             {

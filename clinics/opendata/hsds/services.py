@@ -34,7 +34,8 @@ def how_to_start(clinic):
 def service_brief(clinic, route, ctx):
     """The one-to-one fields of a service, with its organization (compiled/service_list)."""
     alert = None
-    if not clinic.accepting_new_patients:
+    # Only an explicit answer is published; a fact the clinic did not state is left out.
+    if clinic.accepting_new_patients is False:
         alert = "Not accepting new patients."
     elif clinic.is_stale:
         alert = "This listing has not been verified for over a year and may be outdated."

@@ -18,6 +18,8 @@ INTEGER = {"type": "integer"}
 NUMBER = {"type": "number"}
 BOOLEAN = {"type": "boolean"}
 STRINGS = {"type": "array", "items": STRING}
+# A fact the clinic may not have stated (issue 14.3): true, false, or null for "not stated".
+STATED = {**nullable(BOOLEAN), "description": "true, false, or null: not stated by the clinic."}
 
 
 def obj(properties, required=None):
@@ -115,9 +117,9 @@ LOCATION_RESULT = obj(
         "conditions": STRINGS,
         "insurance": STRINGS,
         "payment": STRINGS,
-        "psychotherapy": BOOLEAN,
+        "psychotherapy": STATED,
         "telehealth": BOOLEAN,
-        "accepting": BOOLEAN,
+        "accepting": STATED,
         "languages": STRINGS,
     }
 )
@@ -184,23 +186,23 @@ CLINIC_DETAIL = {
             "description": STRING,
             "email": nullable(STRING),
             "npi": nullable(STRING),
-            "accepting": BOOLEAN,
+            "accepting": STATED,
             "how_to_start": obj(
                 {
                     "phone": BOOLEAN,
                     "text": BOOLEAN,
                     "web_form": BOOLEAN,
                     "online_booking": BOOLEAN,
-                    "referral_required": BOOLEAN,
-                    "psychiatric_evaluation_required": BOOLEAN,
+                    "referral_required": STATED,
+                    "psychiatric_evaluation_required": STATED,
                 }
             ),
             "psychotherapy": obj(
                 {
-                    "any": BOOLEAN,
-                    "kap_in_house": BOOLEAN,
-                    "works_with_own_therapist": BOOLEAN,
-                    "integration_sessions": BOOLEAN,
+                    "any": STATED,
+                    "kap_in_house": STATED,
+                    "works_with_own_therapist": STATED,
+                    "integration_sessions": STATED,
                 }
             ),
             "telehealth": obj(
@@ -208,12 +210,12 @@ CLINIC_DETAIL = {
             ),
             "safety": obj(
                 {
-                    "medical_screening": BOOLEAN,
-                    "vital_sign_monitoring": BOOLEAN,
-                    "clinician_on_site": BOOLEAN,
+                    "medical_screening": STATED,
+                    "vital_sign_monitoring": STATED,
+                    "clinician_on_site": STATED,
                     "observation_minutes": nullable(INTEGER),
-                    "driver_required": BOOLEAN,
-                    "rems_certified": BOOLEAN,
+                    "driver_required": STATED,
+                    "rems_certified": STATED,
                 }
             ),
             "memberships": STRINGS,
