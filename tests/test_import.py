@@ -715,7 +715,10 @@ def upload(admin_client, data, name="partner.csv", **options):
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.urls import reverse
 
-    payload = {"file": SimpleUploadedFile(name, data, content_type="text/csv")}
+    payload = {
+        "file": SimpleUploadedFile(name, data, content_type="text/csv"),
+        "file_format": "csv",
+    }
     payload.update({key: "on" for key, value in options.items() if value is True})
     payload.update({key: value for key, value in options.items() if isinstance(value, str)})
     return admin_client.post(reverse("admin:clinics_clinic_import"), payload)

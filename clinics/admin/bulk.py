@@ -44,7 +44,14 @@ PROBLEM_FILE_SECONDS = 3600
 
 
 class ClinicImportForm(forms.Form):
-    file = forms.FileField(label="CSV file", help_text="UTF-8, one row per location.")
+    file = forms.FileField(
+        label="File", help_text="A CSV in the import format (one row per location), or HSDS JSON."
+    )
+    file_format = forms.ChoiceField(
+        label="Format",
+        choices=[("csv", "CSV (the import format)"), ("hsds", "HSDS 3.0 JSON")],
+        initial="csv",
+    )
     source = forms.SlugField(
         required=False,
         max_length=60,
@@ -121,6 +128,7 @@ class ClinicBulkAdminMixin:
                 publish=form.cleaned_data["publish"],
                 skip_invalid=form.cleaned_data["skip_invalid"],
                 user=request.user,
+                file_format=form.cleaned_data["file_format"],
             )
             report.skip_invalid_name = f"“{form.fields['skip_invalid'].label}”"
             level = messages.SUCCESS if report.ok else messages.ERROR

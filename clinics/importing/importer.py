@@ -6,10 +6,13 @@ says line by line what happened. All or nothing unless `skip_invalid`; a dry run
 run in a transaction that is rolled back, so its counts are exactly a real run's.
 """
 
+from dataclasses import replace
+
 from django.db import IntegrityError, transaction
 
 from clinics import caching, geo
 from clinics.importing.duplicates import duplicate_warnings
+from clinics.importing.hsds import read_hsds
 from clinics.importing.reading import read_table
 from clinics.importing.report import ImportReport, RowError
 from clinics.importing.rows import ReferenceSlugs, parse_rows
@@ -26,12 +29,14 @@ def import_clinics(
     skip_invalid=False,
     user=None,
     progress=None,
+    file_format="csv",
 ):
     """Import a CSV (path, text, bytes or file); returns an ImportReport.
 
     All-or-nothing unless `skip_invalid`; `dry_run` runs everything in a transaction that is
     rolled back, so the counts are exactly what a real run would report.
-    `progress` wraps an iterable (tqdm) to show progress over the rows.
+    `progress` wraps an iterable (tqdm) to show progress over the rows. `file_format` "hsds"
+    reads an HSDS 3.0 JSON document instead of a CSV (hsds.py), checked the same way.
     """
     limit = Clinic._meta.get_field("import_source").max_length
     if not source_name or len(source_name) > limit:
@@ -39,7 +44,7 @@ def import_clinics(
     report = ImportReport(source=source_name, dry_run=dry_run, skip_invalid=skip_invalid)
     reference = ReferenceSlugs()
     geo.zip_index()  # loaded once, before the progress bar starts
-    table = read_table(source)
+    table = read_hsds(source) if file_format == "hsds" else read_table(source)
     if not table.columns:
         report.errors.append(RowError(1, "header", "the file is empty; expected a header row"))
         return report
@@ -53,8 +58,12 @@ def import_clinics(
         valid.append(clinic)
     errors = sorted(table.errors + errors, key=lambda error: error.line)
     warnings += duplicate_warnings(valid, source_name)
+    warnings = sorted(warnings, key=lambda warning: warning.line)
+    if table.labels:
+        errors = [replace(e, where=table.labels.get(e.line, "")) for e in errors]
+        warnings = [replace(w, where=table.labels.get(w.line, "")) for w in warnings]
     report.errors.extend(errors)
-    report.warnings.extend(sorted(warnings, key=lambda warning: warning.line))
+    report.warnings.extend(warnings)
     report.keep_rows(table)
     report.locations.invalid += len({e.line for e in errors} - {0, 1})
     if errors and any(e.line == 1 for e in errors):

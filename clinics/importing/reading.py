@@ -33,6 +33,7 @@ class Table:
     rows: list = field(default_factory=list)
     errors: list = field(default_factory=list)
     encoding: str = "utf-8"
+    labels: dict = field(default_factory=dict)  # line -> what to call it instead (HSDS records)
 
 
 def normalise_column(name):

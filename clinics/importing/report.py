@@ -8,9 +8,10 @@ class RowError:
     line: int
     column: str
     message: str
+    where: str = ""  # what to call the line instead (an HSDS record), if anything
 
     def __str__(self):
-        return f"line {self.line}: {self.column}: {self.message}"
+        return f"{self.where or f'line {self.line}'}: {self.column}: {self.message}"
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,14 @@ class Command(BaseCommand):
     help = "Import clinics and locations from a CSV file in the directory's import format."
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="the CSV file to import")
+        parser.add_argument("file", help="the CSV (or HSDS JSON) file to import")
+        parser.add_argument(
+            "--format",
+            choices=["csv", "hsds"],
+            default="csv",
+            help="csv: the import format (default); hsds: an HSDS 3.0 JSON export of another "
+            "directory, read with the same checks",
+        )
         parser.add_argument(
             "--source",
             help="name of the data source; re-imports with the same source update in place "
@@ -52,6 +59,7 @@ class Command(BaseCommand):
                 publish=publish,
                 skip_invalid=skip_invalid,
                 progress=progress,
+                file_format=options["format"],
             )
         except ValueError as error:
             raise CommandError(str(error)) from None
