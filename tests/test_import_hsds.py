@@ -102,7 +102,8 @@ def listings():
             clinic.email,
             clinic.website,
             clinic.booking_url,
-            clinic.accepting_new_patients,
+            # HSDS says "not accepting new patients" (an alert), never that a clinic is.
+            clinic.accepting_new_patients is False,
             sorted(sites),
         )
     return seen
