@@ -46,8 +46,11 @@ PLACEHOLDER_PATTERN = re.compile(
 )
 
 
+@lru_cache(maxsize=65536)
 def is_placeholder(value):
     """True for a cell that only says there is no value: `N/A`, `http://`, `0000000000`..."""
+    if not value or len(value) > 40:  # every placeholder is short; most cells are not
+        return False
     text = clean(value).lower()
     return bool(text) and (text in PLACEHOLDER_WORDS or bool(PLACEHOLDER_PATTERN.fullmatch(text)))
 
