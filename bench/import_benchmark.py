@@ -129,6 +129,7 @@ def main():
     os.environ["DEBUG"] = "0"
     os.environ.setdefault("SECRET_KEY", "benchmark-only")
     os.environ.setdefault("ALLOWED_HOSTS", "localhost")
+    os.environ.setdefault("SITE_URL", "http://localhost")  # required with DEBUG off
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "directory.settings")
     sys.path.insert(0, str(ROOT))
     import django
