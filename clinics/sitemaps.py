@@ -10,6 +10,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 
 from clinics.models import Clinic, Condition, TreatmentRoute
+from clinics.search import places
 
 
 class _SiteDomain:
@@ -57,6 +58,7 @@ class PageSitemap(PublicSitemap):
     names = [
         "clinics:home",
         "clinics:search",
+        "clinics:providers",
         "clinics:guides",
         "clinics:about",
         "clinics:how-we-verify",
@@ -86,4 +88,23 @@ class GuideSitemap(PublicSitemap):
         return reverse(name, args=[slug])
 
 
-SITEMAPS = {"pages": PageSitemap, "guides": GuideSitemap, "clinics": ClinicSitemap}
+class PlaceSitemap(PublicSitemap):
+    """The state pages with providers (in person or remote), and every city page."""
+
+    changefreq = "weekly"
+    priority = 0.7
+
+    def items(self):
+        states = [state.url for state in places.states_with_counts() if state.total]
+        return [*states, *(city.url for city in places.cities() if city.latitude is not None)]
+
+    def location(self, url):
+        return url
+
+
+SITEMAPS = {
+    "pages": PageSitemap,
+    "places": PlaceSitemap,
+    "guides": GuideSitemap,
+    "clinics": ClinicSitemap,
+}

@@ -2,7 +2,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
 from clinics import views
-from clinics.search import api
+from clinics.search import api, browse
 from clinics.search import views as search
 from clinics.sitemaps import SITEMAPS
 
@@ -17,6 +17,9 @@ root_urlpatterns = [
 urlpatterns = [
     path("", views.home, name="home"),
     path("search/", search.search, name="search"),
+    path("providers/", browse.providers_index, name="providers"),
+    path("providers/<slug:state>/", browse.state_page, name="providers-state"),
+    path("providers/<slug:state>/<slug:city>/", browse.city_page, name="providers-city"),
     path("clinics/<slug:slug>/", views.clinic_detail, name="detail"),
     path("guides/", views.guide_index, name="guides"),
     path("guides/routes/<slug:slug>/", views.route_guide, name="route-guide"),

@@ -21,6 +21,8 @@ from clinics.models import (
     valid_days,
     verified_facts,
 )
+from clinics.search import places
+from clinics.validators import US_STATES
 
 
 def not_found(request, heading, message, back_url=None, back_label=None):
@@ -131,6 +133,23 @@ def clinic_json_ld(request, clinic, locations):
     return data
 
 
+def clinic_breadcrumbs(clinic, locations):
+    """Home › Providers by state › <state> › <city> › <clinic>: the place of its first location."""
+    trail = [
+        ("Home", reverse("clinics:home")),
+        ("Providers by state", reverse("clinics:providers")),
+    ]
+    if locations:
+        first = locations[0]
+        slug = places.city_slug(first.city)
+        trail.append((US_STATES.get(first.state, first.state), places.state_url(first.state)))
+        if slug:
+            trail.append(
+                (first.city, reverse("clinics:providers-city", args=[first.state.lower(), slug]))
+            )
+    return [*trail, (clinic.name, None)]
+
+
 def clinic_detail(request, slug):
     clinic = Clinic.objects.published().prefetch_related(*clinic_prefetches()).filter(slug=slug)
     clinic = clinic.first()
@@ -147,6 +166,7 @@ def clinic_detail(request, slug):
     context = {
         "clinic": clinic,
         "locations": locations,
+        "breadcrumbs": clinic_breadcrumbs(clinic, locations),
         "checks": latest_checks(clinic),
         "verified_facts": verified_facts(clinic),
         "json_ld": clinic_json_ld(request, clinic, locations),

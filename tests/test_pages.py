@@ -57,6 +57,16 @@ def parse(html):
     return parser
 
 
+def clinic_json_ld(html):
+    """The page's schema.org MedicalClinic blocks (its BreadcrumbList is another block)."""
+    blocks = [
+        json.loads(s["text"])
+        for s in parse(html).scripts
+        if s["attrs"].get("type") == "application/ld+json"
+    ]
+    return [block for block in blocks if block["@type"] == "MedicalClinic"]
+
+
 def assert_fits_strict_csp(html):
     """No inline JavaScript, no style attributes, no third-party scripts or styles."""
     page = parse(html)
@@ -178,8 +188,7 @@ def test_detail_page_shows_what_a_patient_needs_to_know(client, clinic):
 
 def test_detail_page_has_schema_org_json_ld(client, clinic, settings):
     html = client.get("/clinics/rose-city-ketamine/").content.decode()
-    (block,) = [s for s in parse(html).scripts if s["attrs"].get("type") == "application/ld+json"]
-    data = json.loads(block["text"])
+    (data,) = clinic_json_ld(html)
     assert data["@context"] == "https://schema.org"
     assert data["@type"] == "MedicalClinic"
     assert data["name"] == "Rose City Ketamine"
@@ -196,8 +205,8 @@ def test_json_ld_cannot_break_out_of_its_script(client, clinic):
     Clinic.objects.filter(pk=clinic.pk).update(name="Evil </script><script>alert(1)</script>")
     html = client.get("/clinics/rose-city-ketamine/").content.decode()
     assert "</script><script>alert(1)" not in html
-    (block,) = [s for s in parse(html).scripts if s["attrs"].get("type") == "application/ld+json"]
-    assert json.loads(block["text"])["name"].startswith("Evil </script>")
+    (data,) = clinic_json_ld(html)
+    assert data["name"].startswith("Evil </script>")
 
 
 def test_detail_page_map_data_and_csp(client, clinic):

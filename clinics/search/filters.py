@@ -193,7 +193,8 @@ class LocationFilter(django_filters.FilterSet):
         form = SearchForm
         fields = []
 
-    def __init__(self, data=None, *args, **kwargs):
+    def __init__(self, data=None, *args, within=None, **kwargs):
+        """`within`: a narrower set of published locations to search (a state's page)."""
         if data is not None:
             # A NUL character can't be stored or searched for; refuse it by name.
             data = data.copy()
@@ -206,7 +207,8 @@ class LocationFilter(django_filters.FilterSet):
                 data.setlist(key, [])
         else:
             self.refused = {}
-        super().__init__(data, *args, queryset=Location.objects.published(), **kwargs)
+        queryset = within if within is not None else Location.objects.published()
+        super().__init__(data, *args, queryset=queryset, **kwargs)
 
     def get_form_class(self):
         # The form depends only on the declared filters, so it is built once per process

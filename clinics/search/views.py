@@ -2,23 +2,16 @@
 
 from django.http import QueryDict
 from django.shortcuts import redirect, render
-from django.utils.text import capfirst
 
 from clinics import caching
-from clinics.models import Clinic
 from clinics.search.facets import unfaceted_options
 from clinics.search.fields import DEFAULT_RADIUS_MILES, MAX_RADIUS_MILES
 from clinics.search.filters import LocationFilter
 from clinics.search.paging import page_url
+from clinics.search.results import describe_results
 from clinics.validators import US_STATES
 
 RADIUS_CHOICES = [5, 10, 25, 50, 100, 250, 500]
-# What each kind of psychotherapy (Clinic.PSYCHOTHERAPY_FIELDS) is called on a result.
-PSYCHOTHERAPY_WORDS = {
-    "offers_kap": "ketamine-assisted psychotherapy in house",
-    "works_with_own_therapist": "works with your own therapist",
-    "offers_integration": "integration sessions",
-}
 
 
 def search(request):
@@ -46,9 +39,7 @@ def search(request):
     page = search.page()
     if page is None:
         return page_past_the_end(request)
-    for location in page.object_list:
-        location.insurance_summary = insurance_summary(location.summary.payer_acceptances)
-        location.psychotherapy_summary = psychotherapy_summary(location.clinic)
+    describe_results(page.object_list)
     if not page.paginator.count:
         context.update(no_results_suggestions(request, search))
     context.update(
@@ -155,23 +146,3 @@ def no_results_suggestions(request, search):
     elif len(request.GET):
         suggestions["fewer_url"] = request.path
     return suggestions
-
-
-def psychotherapy_summary(clinic):
-    parts = [
-        PSYCHOTHERAPY_WORDS[name] for name in Clinic.PSYCHOTHERAPY_FIELDS if getattr(clinic, name)
-    ]
-    if parts:
-        return capfirst("; ".join(parts))
-    return "Not stated by the clinic" if clinic.offers_psychotherapy is None else "Not offered"
-
-
-def insurance_summary(acceptances):
-    """Payer names, with the routes they cover when they don't cover every route."""
-    routes_by_payer = {}
-    for acceptance in acceptances:
-        routes_by_payer.setdefault(acceptance.payer.name, []).append(acceptance.route)
-    return [
-        name if None in routes else f"{name} ({', '.join(route.name for route in routes)})"
-        for name, routes in routes_by_payer.items()
-    ]

@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from clinics.mail import absolute_url
+
 register = template.Library()
 
 # The same escapes as Django's json_script: nothing in the data can close the script element.
@@ -65,3 +67,18 @@ def capture(parser, token):
     nodelist = parser.parse(("endcapture",))
     parser.delete_first_token()
     return CaptureNode(nodelist, name)
+
+
+@register.filter
+def breadcrumb_list(trail, current_url=""):
+    """A page's breadcrumbs [(name, path or None for this page)] as schema.org BreadcrumbList
+    JSON-LD, with absolute addresses from SITE_URL."""
+    items = []
+    for position, (name, path) in enumerate(trail, start=1):
+        item = {"@type": "ListItem", "position": position, "name": name}
+        if path or current_url:
+            item["item"] = absolute_url(path) if path else current_url
+        items.append(item)
+    return json_ld(
+        {"@context": "https://schema.org", "@type": "BreadcrumbList", "itemListElement": items}
+    )

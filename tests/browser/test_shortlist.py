@@ -12,6 +12,11 @@ pytestmark = [
 ]
 
 NEW_PAGES = {
+    "providers by state": "/providers/",
+    "a state": "/providers/or/",
+    "a state, filtered": "/providers/or/?route=iv&insurance=aetna",
+    "a city": "/providers/or/portland/",
+    "a state with no providers": "/providers/ak/",
     "about": "/about/",
     "how we verify": "/how-we-verify/",
     "privacy": "/privacy/",

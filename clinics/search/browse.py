@@ -1,0 +1,146 @@
+"""The browse pages patients arrive on from search engines (issue 19.1):
+
+/providers/                  every state with its number of providers
+/providers/<st>/             a state's providers (in person, then remote programmes serving it),
+                             its cities, and the search's filters
+/providers/<st>/<city-slug>/ the providers within 25 miles of a city, with the same filters
+
+They are searches (LocationFilter) over a fixed place; filters, pages and sorting come from
+the query string exactly as on /search/. Unknown states and cities answer 404.
+"""
+
+from django.http import Http404, QueryDict
+from django.shortcuts import redirect, render
+
+from clinics import caching
+from clinics.models import Location
+from clinics.search import places
+from clinics.search.facets import unfaceted_options
+from clinics.search.filters import LocationFilter
+from clinics.search.paging import page_url
+from clinics.search.results import describe_results
+from clinics.validators import US_STATES
+
+# A browse page's place is its URL: these parameters of /search/ do not apply to it.
+PLACE_PARAMETERS = ("near", "radius")
+REMOTE_SHOWN = 20
+
+
+def providers_index(request):
+    states = places.states_with_counts()
+    context = {
+        "states": states,
+        "breadcrumbs": [("Home", "/"), ("Providers by state", None)],
+        "listed": [state for state in states if state.total],
+    }
+    return render(request, "clinics/browse_index.html", context)
+
+
+def _state_or_404(state):
+    code = places.state_from_url(state)
+    if code is None:
+        raise Http404(f"There is no US state with the code {state[:10]!r}.")
+    return code
+
+
+def state_page(request, state):
+    code = _state_or_404(state)
+    if state != code.lower():
+        return redirect("clinics:providers-state", code.lower(), permanent=True)
+    within = Location.objects.published().filter(state=code)
+    context = {
+        "state_code": code,
+        "state_name": US_STATES[code],
+        "place_name": US_STATES[code],
+        "cities": places.cities(code),
+        "breadcrumbs": [
+            ("Home", "/"),
+            ("Providers by state", "/providers/"),
+            (US_STATES[code], None),
+        ],
+    }
+    return _browse(request, within, context, remote=places.remote_locations(code))
+
+
+def city_page(request, state, city):
+    code = _state_or_404(state)
+    if state != code.lower():
+        return redirect("clinics:providers-city", code.lower(), city, permanent=True)
+    found = places.city(code, city)
+    if found is None or found.latitude is None:
+        raise Http404(f"No provider is listed in a city called {city[:60]!r} in {code}.")
+    near = f"{found.latitude:.4f},{found.longitude:.4f}"
+    context = {
+        "state_code": code,
+        "state_name": US_STATES[code],
+        "city": found,
+        "place_name": found.label,
+        "radius": places.CITY_RADIUS_MILES,
+        "remote_count": places.remote_locations(code).count(),
+        "breadcrumbs": [
+            ("Home", "/"),
+            ("Providers by state", "/providers/"),
+            (US_STATES[code], places.state_url(code)),
+            (found.name, None),
+        ],
+    }
+    fixed = {"near": near, "radius": str(places.CITY_RADIUS_MILES)}
+    return _browse(request, Location.objects.published(), context, fixed=fixed)
+
+
+def _browse(request, within, context, *, fixed=None, remote=None):
+    """A search of `within` (and of the `fixed` place) with the request's filters."""
+    data = request.GET.copy()
+    for name in PLACE_PARAMETERS:
+        data.pop(name, None)
+    data.update(fixed or {})
+    search = LocationFilter(data, within=within)
+    place_only = QueryDict(mutable=True)
+    place_only.update(fixed or {})
+    base = LocationFilter(place_only, within=within)
+    base.is_valid()
+    context.update(
+        data=request.GET,
+        sort_choices=search.filters["sort"].extra["choices"],
+        intro=places.introduction(base.filter_queryset(base.queryset.all())),
+    )
+    if not search.is_valid():
+        context.update(errors=search.errors, facets=unfaceted_options(request.GET))
+        return render(request, "clinics/browse.html", context, status=400)
+    page = search.page()
+    if page is None:
+        raise Http404("There are no results on this page.")
+    describe_results(page.object_list)
+    facet_key = data.copy()
+    facet_key["browse"] = request.path
+    context.update(
+        errors={},
+        page=page,
+        sort=search.sort_order,
+        facets=caching.cached_facets(search, facet_key),
+        next_url=page_url(request, page.next_page_number()) if page.has_next() else None,
+        previous_url=(
+            page_url(request, page.previous_page_number()) if page.has_previous() else None
+        ),
+        filtered=any(
+            name in data for name in search.filters if name not in ("near", "radius", "sort")
+        ),
+    )
+    if remote is not None and page.number == 1:
+        context["remote"] = _remote_results(data, remote)
+    return render(request, "clinics/browse.html", context)
+
+
+def _remote_results(data, remote):
+    """The first REMOTE_SHOWN remote programmes matching the same filters."""
+    data = data.copy()
+    data.pop("page", None)
+    data["page_size"] = str(REMOTE_SHOWN)
+    if data.get("sort") == "distance":
+        data.pop("sort")
+    search = LocationFilter(data, within=remote)
+    if not search.is_valid():
+        return None
+    page = search.page()
+    describe_results(page.object_list)
+    return page
