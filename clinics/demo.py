@@ -306,6 +306,15 @@ def _leave_some_unstated(clinic, rng):
             setattr(clinic, name, None)
 
 
+def _date_facts(clinic, offerings, rng, today):
+    """When accepting and the prices were last set or confirmed (14.4): at the listing's
+    verification, or some weeks to months ago for a listing never verified."""
+    as_of = clinic.verified_at or today - datetime.timedelta(days=rng.randrange(10, 500))
+    clinic.accepting_as_of = as_of if clinic.accepting_new_patients is not None else None
+    for offering in offerings:
+        offering.prices_as_of = as_of
+
+
 def plan_demo(*, clinics, seed, today, now):
     """The demo rows for `clinics` clinics, planned in memory from `seed` (nothing written)."""
     rng = random.Random(seed)
@@ -326,6 +335,7 @@ def plan_demo(*, clinics, seed, today, now):
             plan.memberships.append((clinic, reference.askp3[0]))
 
         site_count = rng.choices([1, 2, 3], weights=[70, 22, 8])[0]
+        first_offering = len(plan.offerings)
         offers_esketamine = False
         candidates = [z for z in by_state[state] if z[0] not in used_zips]
         for site in range(site_count):
@@ -339,7 +349,9 @@ def plan_demo(*, clinics, seed, today, now):
         if offers_esketamine:
             clinic.rems_certified = True
             clinic.observation_minutes = 120
-        _leave_some_unstated(clinic, random.Random(f"{seed}:unstated:{number}"))
+        facts_rng = random.Random(f"{seed}:unstated:{number}")
+        _leave_some_unstated(clinic, facts_rng)
+        _date_facts(clinic, plan.offerings[first_offering:], facts_rng, today)
         for credential, specialty, role in rng.sample(CLINICIAN_ROLES, rng.randrange(1, 4)):
             plan.clinicians.append(
                 _child(

@@ -380,7 +380,7 @@ GEOCODER_ERROR_WAIT_SECONDS = float(
 VERIFICATION_VALID_DAYS = int(os.environ.get("VERIFICATION_VALID_DAYS", "365"))
 VERIFICATION_VALID_DAYS_BY_FACT = {
     fact: int(os.environ[f"VERIFICATION_VALID_DAYS_{fact.upper()}"])
-    for fact in ("phone", "website", "npi", "rems", "prices", "address", "hours")
+    for fact in ("phone", "website", "npi", "rems", "prices", "address", "hours", "accepting")
     if os.environ.get(f"VERIFICATION_VALID_DAYS_{fact.upper()}")
 }
 NPI_REGISTRY_ONLINE = env_bool("NPI_REGISTRY_ONLINE")

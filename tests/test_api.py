@@ -26,6 +26,7 @@ def clinic():
         phone="+1 212 555 0100",
         website="https://example.org",
         verified_at=datetime.date(2026, 10, 2),
+        accepting_as_of=datetime.date(2026, 3, 14),
         offers_integration=True,
         offers_at_home=True,
         npi="1234567893",
@@ -45,6 +46,7 @@ def clinic():
                 "price_max_usd": 650,
                 "series_price_usd": 2400,
                 "session_minutes": 50,
+                "prices_as_of": datetime.date(2026, 3, 1),
             },
             "esketamine": (None, None),
         },
@@ -95,12 +97,19 @@ def test_location_search_has_exactly_the_contract_shape(client, clinic):
         "longitude": -73.99,
         "distance_miles": result["distance_miles"],
         "routes": [
-            {"slug": "iv", "name": "IV infusion", "price_min_usd": 450, "price_max_usd": 650},
+            {
+                "slug": "iv",
+                "name": "IV infusion",
+                "price_min_usd": 450,
+                "price_max_usd": 650,
+                "prices_as_of": "2026-03-01",
+            },
             {
                 "slug": "esketamine",
                 "name": "Esketamine (Spravato) nasal spray",
                 "price_min_usd": None,
                 "price_max_usd": None,
+                "prices_as_of": None,
             },
         ],
         "conditions": ["treatment-resistant-depression", "ptsd"],
@@ -109,6 +118,7 @@ def test_location_search_has_exactly_the_contract_shape(client, clinic):
         "psychotherapy": True,
         "telehealth": True,
         "accepting": True,
+        "accepting_as_of": "2026-03-14",
         "languages": ["en", "es"],
     }
     origin = (body["origin"]["latitude"], body["origin"]["longitude"])
@@ -166,7 +176,9 @@ def test_clinic_detail_has_everything(client, clinic):
         "price_max_usd": 650,
         "series_price_usd": 2400,
         "session_minutes": 50,
+        "prices_as_of": "2026-03-01",
     }
+    assert body["accepting_as_of"] == "2026-03-14"
     assert {(i["payer"], i["route"]) for i in location["insurance"]} == {
         ("aetna", "esketamine"),
         ("aetna", "iv"),

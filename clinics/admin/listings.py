@@ -123,6 +123,7 @@ class ClinicAdmin(ClinicBulkAdminMixin, ClinicScopedAdminMixin, ReadOnlyHistoryA
         "draft_of",
         "review_claimed_by",
         "review_claimed_at",
+        "accepting_as_of",
     ]
     autocomplete_fields = ["memberships"]
     date_hierarchy = "updated_at"
@@ -142,7 +143,7 @@ class ClinicAdmin(ClinicBulkAdminMixin, ClinicScopedAdminMixin, ReadOnlyHistoryA
                         "starts_by_online_booking",
                     ),
                     ("referral_required", "psychiatric_evaluation_required"),
-                    "accepting_new_patients",
+                    ("accepting_new_patients", "accepting_as_of"),
                 ]
             },
         ),
@@ -275,7 +276,9 @@ class OfferingInline(admin.TabularInline):
         "series_price_usd",
         "session_minutes",
         "notes",
+        "prices_as_of",
     ]
+    readonly_fields = ["prices_as_of"]  # set by approval, imports and checks (issue 14.4)
 
 
 class PayerAcceptanceInline(admin.TabularInline):

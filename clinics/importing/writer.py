@@ -97,9 +97,9 @@ def write_clinics(parsed_clinics, report, batch, *, source_name, publish):
                 created_at=batch.date,
                 updated_at=batch.date,
             )
-            apply_clinic_values(clinic, parsed, creating=True)
+            apply_clinic_values(clinic, parsed, creating=True, batch=batch)
             new_clinics.append(clinic)
-        elif apply_clinic_values(clinic, parsed, creating=False):
+        elif apply_clinic_values(clinic, parsed, creating=False, batch=batch):
             clinic.updated_at = batch.date
             changed_clinics.append(clinic)
         else:
@@ -115,7 +115,7 @@ def write_clinics(parsed_clinics, report, batch, *, source_name, publish):
         batch.history(Clinic, new_clinics, "+")
     if changed_clinics:
         fields = [*CLINIC_TEXT_FIELDS.values(), *CLINIC_BOOLEAN_FIELDS.values()]
-        fields += [*Clinic.PSYCHOTHERAPY_FIELDS, "updated_at"]
+        fields += [*Clinic.PSYCHOTHERAPY_FIELDS, "accepting_as_of", "updated_at"]
         Clinic.objects.bulk_update(
             [as_instance(Clinic, c) for c in changed_clinics], fields, batch_size=BATCH_SIZE
         )
@@ -138,9 +138,17 @@ def unique_slugs(names, taken):
     return slugs
 
 
-def apply_clinic_values(clinic, parsed, *, creating):
+def date_accepting(clinic, before, batch):
+    """An `accepting` answer the file set (changed) is dated by the import (issue 14.4)."""
+    if clinic.accepting_new_patients != before:
+        stated = clinic.accepting_new_patients is not None
+        clinic.accepting_as_of = timezone.localdate(batch.date) if stated else None
+
+
+def apply_clinic_values(clinic, parsed, *, creating, batch):
     """Set the clinic-level columns; returns True when something changed."""
     changed = False
+    accepting_before = clinic.accepting_new_patients
 
     def assign(name, value):
         nonlocal changed
@@ -163,6 +171,7 @@ def apply_clinic_values(clinic, parsed, *, creating):
         else:
             for name in Clinic.PSYCHOTHERAPY_FIELDS:
                 assign(name, False)
+    date_accepting(clinic, accepting_before, batch)
     return changed and not creating
 
 
@@ -344,12 +353,16 @@ def write_children(plan, changes, batch):
     batch.history(Location, plan.new, "+")
     batch.history(Location, plan.changed, "~")
 
+    # Prices the file set are dated by the import (issue 14.4); unchanged ones keep theirs.
+    for offering in (*changes.new_offerings, *changes.changed_offerings):
+        stated = offering.price_min_usd is not None or offering.price_max_usd is not None
+        offering.prices_as_of = timezone.localdate(batch.date) if stated else None
     insert_objects(Offering, changes.new_offerings, key=("location_id", "route_id"))
     batch.history(Offering, changes.new_offerings, "+")
     if changes.changed_offerings:
         Offering.objects.bulk_update(
             [as_instance(Offering, o) for o in changes.changed_offerings],
-            ["price_min_usd", "price_max_usd"],
+            ["price_min_usd", "price_max_usd", "prices_as_of"],
             batch_size=BATCH_SIZE,
         )
         batch.history(Offering, changes.changed_offerings, "~")

@@ -134,6 +134,14 @@ class Clinic(models.Model):
         help_text="The clinic's 10-digit type 2 NPI, as listed in NPPES.",
     )
     accepting_new_patients = models.BooleanField(null=True, blank=True)
+    accepting_as_of = models.DateField(
+        "accepting new patients: as of",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When whether the clinic takes new patients was last set or confirmed: an "
+        "approved change, an import, or a moderator's check (issue 14.4).",
+    )
 
     # Psychotherapy.
     offers_kap = models.BooleanField(

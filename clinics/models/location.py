@@ -265,6 +265,14 @@ class Offering(models.Model):
     session_minutes = models.PositiveSmallIntegerField(
         "session length (minutes)", null=True, blank=True, validators=[MaxValueValidator(600)]
     )
+    prices_as_of = models.DateField(
+        "prices: as of",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When these prices were last set or confirmed: an approved change, an "
+        "import, or a moderator's check (issue 14.4).",
+    )
     notes = models.TextField(blank=True)
 
     history = HistoricalRecords(bases=[ChangeAuthor])
@@ -302,6 +310,13 @@ class Offering(models.Model):
     @property
     def price_label(self):
         return price_label(self.price_min_usd, self.price_max_usd)
+
+    # What "the price" of an offering is: a change to one of these renews `prices_as_of`.
+    PRICE_FIELDS = ("price_min_usd", "price_max_usd", "series_price_usd")
+
+    @property
+    def has_price(self):
+        return any(getattr(self, name) is not None for name in self.PRICE_FIELDS)
 
 
 def location_masks(location_ids):

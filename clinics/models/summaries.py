@@ -1,5 +1,6 @@
 """What a search result shows of each location, read in the same query as the locations."""
 
+import datetime
 from dataclasses import dataclass
 
 from django.db import models
@@ -19,7 +20,9 @@ def with_summary(locations):
     PostgreSQL evaluates the subqueries only for the rows of the page (EXPLAIN: loops=20).
     """
     return locations.annotate(
-        summary_offerings=RowsOfLocation(Offering, "route", "price_min_usd", "price_max_usd"),
+        summary_offerings=RowsOfLocation(
+            Offering, "route", "price_min_usd", "price_max_usd", "prices_as_of"
+        ),
         summary_payers=RowsOfLocation(PayerAcceptance, "payer", "route"),
         summary_conditions=RowsOfLocation(Location.conditions.through, "condition"),
         summary_payment=RowsOfLocation(Location.payment_options.through, "paymentoption"),
@@ -66,6 +69,7 @@ class OfferedRoute:
     route: "TreatmentRoute"
     price_min_usd: int | None
     price_max_usd: int | None
+    prices_as_of: datetime.date | None = None
 
     @property
     def price_label(self):
@@ -105,10 +109,15 @@ def attach_summaries(locations):
         reference(Language),
     )
 
+    def value(text):
+        if not text:
+            return None
+        return int(text) if text.isdigit() else datetime.date.fromisoformat(text[:10])
+
     def items(text):
         if not text:
             return []
-        return [[int(v) if v else None for v in item.split(":")] for item in text.split(",")]
+        return [[value(v) for v in item.split(":")] for item in text.split(",")]
 
     def in_order(by_id, text):
         options = (by_id[pk] for (pk,) in items(text))
@@ -116,8 +125,8 @@ def attach_summaries(locations):
 
     for location in locations:
         offerings = [
-            OfferedRoute(routes[route], low, high)
-            for route, low, high in items(location.summary_offerings)
+            OfferedRoute(routes[route], low, high, as_of)
+            for route, low, high, as_of in items(location.summary_offerings)
         ]
         acceptances = [
             AcceptedPayer(payers[payer], routes.get(route))

@@ -35,6 +35,7 @@ class Verification(models.Model):
         PRICES = "prices", "prices"
         ADDRESS = "address", "address"
         HOURS = "hours", "opening hours"
+        ACCEPTING = "accepting", "accepting new patients"
 
     # What a moderator usually did to confirm each fact; the checklist starts from these.
     DEFAULT_METHODS = {
@@ -45,6 +46,7 @@ class Verification(models.Model):
         Fact.PRICES: "prices confirmed with the clinic",
         Fact.ADDRESS: "address checked",
         Fact.HOURS: "opening hours confirmed",
+        Fact.ACCEPTING: "asked the clinic whether it takes new patients",
     }
 
     clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="verifications")
@@ -68,7 +70,16 @@ class Verification(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(
-                    fact__in=["phone", "website", "npi", "rems", "prices", "address", "hours"]
+                    fact__in=[
+                        "phone",
+                        "website",
+                        "npi",
+                        "rems",
+                        "prices",
+                        "address",
+                        "hours",
+                        "accepting",
+                    ]  # fmt: skip
                 ),
                 name="verification_fact_valid",
             ),

@@ -27,8 +27,9 @@ SET_MODELS = {
     "payment_options": PaymentOption,
     "languages": Language,
 }
-# Shown elsewhere or derived: not a line of their own in a review.
-HIDDEN = {"coordinates_source"}
+# Shown elsewhere or derived: not a line of their own in a review. The dates of facts follow
+# the facts (state.renew_fact_dates); a change of date alone is no change to review.
+HIDDEN = {"coordinates_source", "accepting_as_of", "prices_as_of"}
 WEEKDAYS = dict(OpeningHours.Weekday.choices)
 EMPTY = {"clinic": {}, "locations": {}, "clinicians": {}}
 
@@ -139,7 +140,7 @@ class Describer:
             self._record_rows(rows, "location", section, "", old, new)
             old_offers, new_offers = old.get("offerings", {}), new.get("offerings", {})
             for route in [*old_offers, *(r for r in new_offers if r not in old_offers)]:
-                if old_offers.get(route) != new_offers.get(route):
+                if _shown(old_offers.get(route)) != _shown(new_offers.get(route)):
                     label = f"offering: {self.routes.get(int(route), route)}"
                     rows.append(
                         self._row(
@@ -205,6 +206,13 @@ class Describer:
                 }
             )
         return rows
+
+
+def _shown(record):
+    """A record without its hidden fields, to compare what a reader would see."""
+    if record is None:
+        return None
+    return {name: value for name, value in record.items() if name not in HIDDEN}
 
 
 def _kind_and_name(path):

@@ -178,6 +178,7 @@ FACT_FIELDS = {
     "address": {"location": ["address_line1", "address_line2", "city", "state", "postal_code"]},
     "hours": {"location": ["hours"]},
     "prices": {"location": ["offerings"]},
+    "accepting": {"clinic": ["accepting_new_patients"]},
 }
 
 
@@ -199,3 +200,28 @@ def facts_changed(before, after):
                 if old != new and new not in (None, "", [], {}):
                     changed.add(fact)
     return sorted(changed)
+
+
+def renew_fact_dates(target, before, after, on):
+    """Date today (`on`) in `target` the dated facts that `after` changed against `before`.
+
+    Accepting new patients (Clinic.accepting_as_of) and each offering's prices
+    (Offering.prices_as_of) carry the date they were last set or confirmed (issue 14.4). An
+    approval passes the merged state as `target`, the copy's base and the staff's copy as
+    `before` and `after`: only what the staff changed is dated anew, and the listing's
+    `verified_at` (a moderator's check) is left alone. A new listing passes EMPTY as `before`.
+    """
+    on = on.isoformat()
+    clinic = target["clinic"]
+    accepting = "accepting_new_patients"
+    if before["clinic"].get(accepting) != after["clinic"].get(accepting):
+        clinic["accepting_as_of"] = on if clinic.get(accepting) is not None else None
+    for key, location in target["locations"].items():
+        old_offerings = (before["locations"].get(key) or {}).get("offerings", {})
+        new_offerings = (after["locations"].get(key) or {}).get("offerings", {})
+        for route, offering in location["offerings"].items():
+            old, new = old_offerings.get(route) or {}, new_offerings.get(route)
+            if new is None or all(old.get(n) == new.get(n) for n in Offering.PRICE_FIELDS):
+                continue
+            has_price = any(offering.get(n) is not None for n in Offering.PRICE_FIELDS)
+            offering["prices_as_of"] = on if has_price else None

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from clinics.mail import absolute_url, send_email
-from clinics.models import ClaimRequest, Clinic, Location, Verification
+from clinics.models import ClaimRequest, Clinic, Location, Offering, Verification
 from clinics.models.verification import SOURCE_CLINIC, SOURCE_MODERATOR
 from clinics.moderation.claims import claim_request_approve, claim_request_submit
 from clinics.moderation.copying import Writer, apply_state, noted
@@ -27,7 +27,12 @@ from clinics.moderation.errors import ModerationError
 from clinics.moderation.notifications import notify_moderators, notify_staff, what_you_can_do
 from clinics.moderation.onboarding import password_setting_link
 from clinics.moderation.queue import check_claim
-from clinics.moderation.state import facts_changed, fingerprint, listing_state
+from clinics.moderation.state import (
+    facts_changed,
+    fingerprint,
+    listing_state,
+    renew_fact_dates,
+)
 from clinics.moderation.threeway import staff_merge
 
 
@@ -176,6 +181,7 @@ def clinic_approve(*, clinic, reviewer, seen_version=None, choices=None, approve
                 "the same things: choose which value to keep for each conflict."
             )
         check_has_route(merge.merged)
+        renew_fact_dates(merge.merged, merge.base, merge.staff, timezone.localdate())
         published.review_note = ""
         published.review_claimed_by = None
         published.review_claimed_at = None
@@ -186,14 +192,17 @@ def clinic_approve(*, clinic, reviewer, seen_version=None, choices=None, approve
         # Location.draft_of on the copy pointed at published rows; the copy goes now.
         noted(clinic, reviewer, "Working copy approved and removed").delete()
     else:
-        check_has_route(listing_state(clinic))
+        state = listing_state(clinic)
+        check_has_route(state)
+        renew_fact_dates(state, EMPTY, state, timezone.localdate())
         published = clinic
         published.status = Clinic.Status.PUBLISHED
         published.review_note = ""
         published.review_claimed_by = None
         published.review_claimed_at = None
-        noted(published, reviewer, f"Approved by {reviewer}", submitter(clinic)).save()
-        _confirmed_by_clinic(published, facts_changed(EMPTY, listing_state(published)), reviewer)
+        writer = Writer(reviewer, f"Approved by {reviewer}", submitter(clinic))
+        apply_state(published, state, writer=writer)
+        _confirmed_by_clinic(published, facts_changed(EMPTY, state), reviewer)
         _announce_new_listing(published, reviewer, approve_claims)
         return published
     notify_staff(
@@ -316,5 +325,13 @@ def clinic_verify(*, clinic, moderator, checks=None):
     clinic.verified_at = today
     clinic.flagged_stale_at = None
     labels = ", ".join(Verification.Fact(fact).label for fact in checks)
+    # A confirmed fact that carries a date is dated today (issue 14.4).
+    if Verification.Fact.ACCEPTING in checks and clinic.accepting_new_patients is not None:
+        clinic.accepting_as_of = today
+    if Verification.Fact.PRICES in checks:
+        for offering in Offering.objects.filter(location__clinic=clinic):
+            if offering.has_price:
+                offering.prices_as_of = today
+                noted(offering, moderator, f"Verified: {labels}").save()
     noted(clinic, moderator, f"Verified: {labels}").save()
     return clinic

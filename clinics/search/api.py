@@ -12,6 +12,10 @@ from clinics.search.filters import LocationFilter
 from clinics.search.paging import page_url
 
 
+def iso(date):
+    return date.isoformat() if date else None
+
+
 def origin_json(place):
     if place is None:
         return None
@@ -65,6 +69,7 @@ def location_json(location):
                 "name": offering.route.name,
                 "price_min_usd": offering.price_min_usd,
                 "price_max_usd": offering.price_max_usd,
+                "prices_as_of": iso(offering.prices_as_of),
             }
             for offering in summary.offerings
         ],
@@ -76,6 +81,7 @@ def location_json(location):
         "psychotherapy": clinic.offers_psychotherapy,
         "telehealth": clinic.offers_remote_care,
         "accepting": clinic.accepting_new_patients,
+        "accepting_as_of": iso(clinic.accepting_as_of),
         "languages": [language.code for language in summary.languages],
     }
 
@@ -132,6 +138,7 @@ def clinic_json(clinic):
         "email": clinic.email or None,
         "npi": clinic.npi or None,
         "accepting": clinic.accepting_new_patients,
+        "accepting_as_of": iso(clinic.accepting_as_of),
         "how_to_start": {
             "phone": clinic.starts_by_phone,
             "text": clinic.starts_by_text,
@@ -189,6 +196,7 @@ def clinic_json(clinic):
                         "price_max_usd": offering.price_max_usd,
                         "series_price_usd": offering.series_price_usd,
                         "session_minutes": offering.session_minutes,
+                        "prices_as_of": iso(offering.prices_as_of),
                     }
                     for offering in location.offerings.all()
                 ],

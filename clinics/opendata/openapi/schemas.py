@@ -20,6 +20,12 @@ BOOLEAN = {"type": "boolean"}
 STRINGS = {"type": "array", "items": STRING}
 # A fact the clinic may not have stated (issue 14.3): true, false, or null for "not stated".
 STATED = {**nullable(BOOLEAN), "description": "true, false, or null: not stated by the clinic."}
+# When a fact that changes was last set or confirmed (issue 14.4).
+AS_OF = {
+    **nullable({"type": "string", "format": "date"}),
+    "description": "When this was last set or confirmed (an approved change by the clinic, an "
+    "import, or a moderator's check); null when not known.",
+}
 
 
 def obj(properties, required=None):
@@ -98,6 +104,7 @@ ROUTE_PRICE = obj(
         "name": STRING,
         "price_min_usd": nullable(INTEGER),
         "price_max_usd": nullable(INTEGER),
+        "prices_as_of": AS_OF,
     }
 )
 LOCATION_RESULT = obj(
@@ -120,6 +127,7 @@ LOCATION_RESULT = obj(
         "psychotherapy": STATED,
         "telehealth": BOOLEAN,
         "accepting": STATED,
+        "accepting_as_of": AS_OF,
         "languages": STRINGS,
     }
 )
@@ -155,6 +163,7 @@ CLINIC_LOCATION = obj(
                     "price_max_usd": nullable(INTEGER),
                     "series_price_usd": nullable(INTEGER),
                     "session_minutes": nullable(INTEGER),
+                    "prices_as_of": AS_OF,
                 }
             ),
         },
@@ -187,6 +196,7 @@ CLINIC_DETAIL = {
             "email": nullable(STRING),
             "npi": nullable(STRING),
             "accepting": STATED,
+            "accepting_as_of": AS_OF,
             "how_to_start": obj(
                 {
                     "phone": BOOLEAN,
