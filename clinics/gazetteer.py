@@ -7,6 +7,7 @@ patient typed into a place with these tables; nothing here knows about searches.
 """
 
 import difflib
+import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -100,6 +101,28 @@ def zip_centroid(postal_code):
         return None
     entry = zip_index().get(match.group(1))
     return (entry[0], entry[1]) if entry else None
+
+
+# A point further than this (in degrees, about 70 miles) from every ZIP centre is in no state.
+NEAREST_ZIP_DEGREES = 1.0
+
+
+@lru_cache(maxsize=1)
+def _zip_points():
+    return [(lat, lng, state) for lat, lng, _city, state in zip_index().values()]
+
+
+def nearest_state(latitude, longitude):
+    """The state of the ZIP centre nearest to a point ("use my location", an address), or ""
+    when none is near. A flat-earth nearest neighbour is close enough to name a state; a
+    point on a border may get the neighbour's, which only changes a suggestion."""
+    scale = math.cos(math.radians(latitude)) ** 2
+    best, best_state = NEAREST_ZIP_DEGREES**2, ""
+    for lat, lng, state in _zip_points():
+        distance = (lat - latitude) ** 2 + scale * (lng - longitude) ** 2
+        if distance < best:
+            best, best_state = distance, state
+    return best_state
 
 
 def load_places():

@@ -41,7 +41,7 @@ __all__ += ["miles_between", "normalise_city", "within", "zip_centroid", "zip_in
 logger = logging.getLogger(__name__)
 # Part of the cache key of a resolved origin: bump it when what a text resolves to changes,
 # so that no answer of the old rules (a cached "not found", say) outlives a deploy.
-ORIGIN_FORMAT = 2
+ORIGIN_FORMAT = 3
 
 ZIP_RE = gazetteer.ZIP_RE
 # A ZIP code closing an address: "350 5th Ave, New York, NY 10118" or "..., 10118-0110, USA".
@@ -81,6 +81,9 @@ class Place:
     latitude: float
     longitude: float
     kind: str = field(default="zip", compare=False)  # zip, city, coordinates, address
+    # The USPS code of the state the origin lies in ("" if none: at sea, abroad); the
+    # results page tells how many remote programmes serve it.
+    state: str = field(default="", compare=False)
 
 
 # Resolving a search origin -------------------------------------------------------------
@@ -92,7 +95,8 @@ def resolve(query):
     if not text:
         raise PlaceNotFound("Enter a ZIP code, a city and state, or an address.")
     place = _resolve_text(COUNTRY_RE.sub("", text))
-    return Place(text, place.label, place.latitude, place.longitude, kind=place.kind)
+    state = place.state or gazetteer.nearest_state(place.latitude, place.longitude)
+    return Place(text, place.label, place.latitude, place.longitude, place.kind, state)
 
 
 def _resolve_text(text):
@@ -137,7 +141,9 @@ def resolve_cached(query):
                 "choices": error.choices,
             }
         else:
-            cached = {"place": [place.label, place.latitude, place.longitude, place.kind]}
+            cached = {
+                "place": [place.label, place.latitude, place.longitude, place.kind, place.state]
+            }
         cache.set(key, cached, timeout=24 * 3600)
     if "error" in cached:
         raise PlaceNotFound(
@@ -147,8 +153,8 @@ def resolve_cached(query):
             cached["ambiguous"],
             cached["choices"],
         )
-    label, latitude, longitude, kind = cached["place"]
-    return Place(text, label, latitude, longitude, kind=kind)
+    label, latitude, longitude, kind, state = cached["place"]
+    return Place(text, label, latitude, longitude, kind, state)
 
 
 def _coordinates(text, lat, lng):
@@ -166,7 +172,7 @@ def _zip_place(text, zip_code, note=""):
         raise PlaceNotFound(f"We don't know the ZIP code {zip_code}. Check the digits.")
     lat, lng, city, state = entry
     label = f"ZIP {zip_code}, {city}, {state} ({note})" if note else f"{city}, {state} {zip_code}"
-    return Place(text, label, lat, lng, kind="zip")
+    return Place(text, label, lat, lng, kind="zip", state=state)
 
 
 def _split_city_state(text):
@@ -200,7 +206,7 @@ def _resolve_city_state(text, city_state=None):
             f"We couldn't find {name}, {state}. Check the spelling or try a ZIP code.",
             suggestions,
         )
-    return Place(text, city.label, city.latitude, city.longitude, kind="city")
+    return Place(text, city.label, city.latitude, city.longitude, kind="city", state=city.state)
 
 
 def _a_state(text, state):
@@ -226,7 +232,7 @@ def _resolve_city_alone(text):
     cities = gazetteer.cities_named(text)
     if len(cities) == 1:
         [city] = cities
-        return Place(text, city.label, city.latitude, city.longitude, kind="city")
+        return Place(text, city.label, city.latitude, city.longitude, kind="city", state=city.state)
     if cities:
         examples = " or ".join(f'"{city.label}"' for city in cities[:2])
         raise PlaceNotFound(
@@ -277,7 +283,7 @@ def _resolve_address(text):
         city = gazetteer.city(*parts) if parts else None
         if city is not None:
             label = f"{city.label} ({NOT_LOCATED})"
-            return Place(text, label, city.latitude, city.longitude, kind="city")
+            return Place(text, label, city.latitude, city.longitude, "city", city.state)
         _, _, tail = tail.partition(",")
     if settings.GEOCODER:
         raise PlaceNotFound(f'We couldn\'t find "{text}". Try a ZIP code or a city and state.')

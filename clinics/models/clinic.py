@@ -54,6 +54,15 @@ class ClinicQuerySet(models.QuerySet):
     def published(self):
         return self.filter(published_q())
 
+    def serving(self, state):
+        """Published clinics whose telehealth or at-home programme serves this state (USPS
+        code), wherever they are: the `serves` search and the "N programmes serve" notes."""
+        listed = rf"(^|[^A-Za-z]){state.upper()}([^A-Za-z]|$)"
+        return self.published().filter(
+            Q(offers_telehealth=True) | Q(offers_at_home=True),
+            telehealth_states__iregex=listed,
+        )
+
     def listings(self):
         """Clinics as the directory lists them: without moderation working copies (issue 4)."""
         return self.filter(draft_of__isnull=True)

@@ -89,6 +89,24 @@ class SlugFilter(CopiedShallowly, django_filters.ModelMultipleChoiceFilter):
         super().__init__(queryset=lambda request: reference._default_manager.all(), **kwargs)
 
 
+class StateField(forms.CharField):
+    """A USPS state code in any case ("tx"), as its upper-case code."""
+
+    def to_python(self, value):
+        code = super().to_python(value).strip().upper()
+        if code and code not in US_STATES:
+            shown = code.replace("\x00", "")[:20]
+            raise forms.ValidationError(
+                f'"{shown}" is not a US state code. Use a two-letter USPS code such as TX or AK.',
+                code="invalid_choice",
+            )
+        return code
+
+
+class StateFilter(CopiedShallowly, django_filters.Filter):
+    field_class = StateField
+
+
 class YesField(forms.Field):
     """A flag that is either asked for (`true`) or left out; `false` means "don't filter"."""
 

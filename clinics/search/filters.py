@@ -25,6 +25,7 @@ from django.db.models.lookups import GreaterThan
 
 from clinics import geo
 from clinics.models import (
+    Clinic,
     Condition,
     Language,
     Location,
@@ -48,6 +49,7 @@ from clinics.search.fields import (
     NumberFilter,
     SearchForm,
     SlugFilter,
+    StateFilter,
     YesFilter,
 )
 from clinics.search.paging import result_page
@@ -63,7 +65,7 @@ RESULT_FIELDS = [
     "clinic__verified_at", "clinic__flagged_stale_at", "clinic__accepting_new_patients",
     "clinic__accepting_as_of",
     "clinic__offers_kap", "clinic__works_with_own_therapist", "clinic__offers_integration",
-    "clinic__offers_telehealth", "clinic__offers_at_home",
+    "clinic__offers_telehealth", "clinic__offers_at_home", "clinic__telehealth_states",
 ]  # fmt: skip
 
 
@@ -158,6 +160,16 @@ class LocationFilter(django_filters.FilterSet):
     telehealth = YesFilter(
         method="filter_telehealth",
         help_text="`true`: offers telehealth consultations or at-home programmes.",
+    )
+    serves = StateFilter(
+        method="filter_serves",
+        help_text="USPS state code: clinics whose telehealth or at-home programme serves "
+        "patients in this state, wherever they are (`radius` does not apply); one result per "
+        "clinic, its nearest location with `near`, else its first.",
+    )
+    state = StateFilter(
+        method="filter_state",
+        help_text="USPS state code: locations whose address is in this state.",
     )
     accepting = YesFilter(method="filter_accepting", help_text="`true`: accepting new patients.")
     q = CharFilter(
@@ -279,6 +291,13 @@ class LocationFilter(django_filters.FilterSet):
     def filter_accepting(self, queryset, name, value):
         return queryset.filter(self.flag_conditions["accepting"]) if value else queryset
 
+    def filter_serves(self, queryset, name, state):
+        # One result per clinic is chosen in filter_queryset, after the other filters.
+        return queryset.filter(clinic__in=Clinic.objects.serving(state))
+
+    def filter_state(self, queryset, name, state):
+        return queryset.filter(state=state)
+
     def filter_words(self, queryset, name, value):
         for word in value.split():
             queryset = queryset.filter(Q(clinic__name__icontains=word) | Q(name__icontains=word))
@@ -303,11 +322,26 @@ class LocationFilter(django_filters.FilterSet):
         for name, value in self.form.cleaned_data.items():
             if name in self.filters and name not in skip:
                 queryset = self.filters[name].filter(queryset, value)
+        if self.form.cleaned_data.get("serves") and "serves" not in skip:
+            return self.one_per_clinic(queryset)
         if self.place:
             return geo.within(
                 queryset, self.place.latitude, self.place.longitude, self.radius_miles
             )
         return queryset.annotate(distance=Value(None, output_field=FloatField()))
+
+    def one_per_clinic(self, queryset):
+        """A remote programme serves a state from wherever it is: no radius, and one row per
+        clinic (its nearest matching location with a place, else its first)."""
+        if self.place:
+            distance = geo.DistanceMiles(self.place.latitude, self.place.longitude)
+            queryset = queryset.annotate(distance=distance)
+            order = ("distance", "id")
+        else:
+            queryset = queryset.annotate(distance=Value(None, output_field=FloatField()))
+            order = ("id",)
+        first = queryset.filter(clinic=OuterRef("clinic")).order_by(*order).values("id")[:1]
+        return queryset.filter(id=Subquery(first))
 
     def order(self, queryset):
         sort = self.sort_order

@@ -42,6 +42,7 @@ def search(request):
     describe_results(page.object_list)
     if not page.paginator.count:
         context.update(no_results_suggestions(request, search))
+    context["remote"] = remote_programmes(request, search)
     context.update(
         errors={},
         page=page,
@@ -129,6 +130,18 @@ def sort_links(request, search):
         current = value == search.sort_order
         links.append((label, None if current else replaced_url(request, sort=value)))
     return links
+
+
+def remote_programmes(request, search):
+    """How many telehealth or at-home programmes serve the origin's state, with the search
+    for them (the same place, so distances show), unless that is the search shown."""
+    state = search.place.state if search.place else ""
+    if not state or search.form.cleaned_data.get("serves"):
+        return None
+    kept = QueryDict(mutable=True)
+    kept.update({"near": request.GET["near"], "serves": state})
+    count = Clinic.objects.serving(state).count()
+    return {"count": count, "state": US_STATES[state], "url": f"{request.path}?{kept.urlencode()}"}
 
 
 def no_results_suggestions(request, search):
