@@ -91,7 +91,8 @@ def test_description_covers_the_contract(client):
     names = {parameter["name"] for parameter in search["parameters"]}
     assert names == {
         "near", "radius", "route", "condition", "insurance", "payment", "max_price",
-        "psychotherapy", "telehealth", "accepting", "language", "q", "sort", "page",
+        "psychotherapy", "telehealth", "serves", "state", "accepting", "language", "q",
+        "sort", "page",
         "page_size",
     }  # fmt: skip
     assert set(search["responses"]) == {"200", "400", "404"}

@@ -88,12 +88,9 @@ def remote_states(telehealth_states):
 
 
 def serving_clinics(code):
-    """Published clinics whose telehealth or at-home programme serves the state `code`.
-
-    telehealth_states is a list of two-letter codes between separators, so a two-letter
-    match is a whole code; the Python check below makes sure.
-    """
-    return Clinic.objects.published().filter(REMOTE_Q, telehealth_states__icontains=code)
+    """Published clinics whose telehealth or at-home programme serves the state `code`
+    (the rule of the `serves` search: ClinicQuerySet.serving)."""
+    return Clinic.objects.serving(code)
 
 
 def states_with_counts():

@@ -4,6 +4,7 @@ from django.http import QueryDict
 from django.shortcuts import redirect, render
 
 from clinics import caching
+from clinics.models import Clinic
 from clinics.search.facets import unfaceted_options
 from clinics.search.fields import DEFAULT_RADIUS_MILES, MAX_RADIUS_MILES
 from clinics.search.filters import LocationFilter
