@@ -57,7 +57,7 @@ def test_staff_edit_waits_for_review_then_a_moderator_publishes_it(site, listing
     public_url = f"/clinics/{listing.slug}/"
     visitor = site.new_page()
     visitor.goto(public_url)
-    expect(visitor.locator(".clinic")).to_contain_text("+1 503 555 0100")
+    expect(visitor.locator(".clinic")).to_contain_text("(503) 555-0100")
 
     # The staff member signs in and opens their listing: a working copy is made.
     page = site.new_page()
@@ -77,7 +77,7 @@ def test_staff_edit_waits_for_review_then_a_moderator_publishes_it(site, listing
     page.goto(f"/admin/clinics/clinic/{copy.pk}/change/")
     expect(page.locator(".field-status")).to_contain_text(re.compile("pending", re.I))
     visitor.reload()
-    expect(visitor.locator(".clinic")).to_contain_text("+1 503 555 0100")
+    expect(visitor.locator(".clinic")).to_contain_text("(503) 555-0100")
     expect(visitor.locator(".clinic")).not_to_contain_text("Beaverton")
 
     # A moderator signs in, finds it in the queue, reads the diff and approves it.
@@ -97,7 +97,7 @@ def test_staff_edit_waits_for_review_then_a_moderator_publishes_it(site, listing
 
     # The public page shows the change.
     visitor.reload()
-    expect(visitor.locator(".clinic")).to_contain_text("+1 503 555 0199")
+    expect(visitor.locator(".clinic")).to_contain_text("(503) 555-0199")
     expect(visitor.locator(".clinic")).to_contain_text("Beaverton")
     listing.refresh_from_db()
     assert listing.phone == "+1 503 555 0199"
