@@ -10,6 +10,7 @@ import re
 from html.parser import HTMLParser
 
 import pytest
+from django.utils import timezone
 
 from clinics.models import Clinic, Condition, TreatmentRoute
 from tests.builders import (
@@ -296,8 +297,9 @@ def test_home_has_a_search_box(client):
 
 def test_stale_listings_say_they_may_be_outdated(client, clinic):
     assert "May be outdated" not in client.get("/clinics/rose-city-ketamine/").content.decode()
+    # From the verification date itself (issue 14.5): no command has to flag it.
     Clinic.objects.filter(pk=clinic.pk).update(
-        flagged_stale_at=datetime.datetime(2026, 11, 1, tzinfo=datetime.UTC)
+        verified_at=timezone.localdate() - datetime.timedelta(days=400)
     )
     assert "May be outdated" in client.get("/clinics/rose-city-ketamine/").content.decode()
     assert "May be outdated" in client.get("/search/?near=97205").content.decode()

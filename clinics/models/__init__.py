@@ -4,6 +4,7 @@ from clinics.models.changes import ChangeAuthor, record_change_author
 from clinics.models.clinic import (
     MODERATE_PERMISSION,
     STAFF_EDITABLE_STATUSES,
+    STALE_AFTER,
     Clinic,
     Clinician,
     ClinicQuerySet,
@@ -70,6 +71,7 @@ __all__ = [
     "MASK_FIELDS",
     "MODERATE_PERMISSION",
     "STAFF_EDITABLE_STATUSES",
+    "STALE_AFTER",
     "AcceptedPayer",
     "ChangeAuthor",
     "ClaimRequest",

@@ -5,6 +5,7 @@ A Clinic has one or more Locations (clinics.models.location). What the public se
 `editable_by()` (issue 4; clinics/access.py adds the object checks built on them).
 """
 
+import datetime
 import functools
 import operator
 
@@ -13,6 +14,7 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import get_script_prefix, reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from clinics.models.changes import ChangeAuthor
@@ -48,6 +50,19 @@ def psychotherapy_q(path=""):
     return functools.reduce(
         operator.or_, (Q(**{f"{path}{name}": True}) for name in Clinic.PSYCHOTHERAPY_FIELDS)
     )
+
+
+# A listing not verified by a moderator for this long "may be outdated" (issue 14.5). One rule,
+# read at request time from the dates: Clinic.is_stale for the pages, ClinicQuerySet.stale()
+# for the moderators' queue and the emails of flag_stale_listings; no flag has to be set.
+STALE_AFTER = datetime.timedelta(days=365)
+
+
+def stale_cutoff(now=None):
+    """(date, moment) before which a verification, or a never-verified listing's creation, is
+    too old."""
+    moment = (now or timezone.now()) - STALE_AFTER
+    return timezone.localdate(moment), moment
 
 
 class ClinicQuerySet(models.QuerySet):
@@ -86,6 +101,13 @@ class ClinicQuerySet(models.QuerySet):
 
     def awaiting_review(self):
         return self.filter(status=Clinic.Status.PENDING)
+
+    def stale(self, now=None):
+        """Listings that may be outdated (STALE_AFTER): the rule of Clinic.is_stale in SQL."""
+        day, moment = stale_cutoff(now)
+        return self.filter(
+            Q(verified_at__lt=day) | Q(verified_at__isnull=True, created_at__lt=moment)
+        )
 
 
 class Clinic(models.Model):
@@ -261,8 +283,9 @@ class Clinic(models.Model):
     flagged_stale_at = models.DateTimeField(
         null=True,
         blank=True,
-        help_text="Set when the listing went 12 months without verification; patients see "
-        '"may be outdated" until a moderator verifies it again.',
+        help_text="When the staff were emailed that the listing went 12 months without "
+        "verification (flag_stale_listings), so they are emailed once. Patients see "
+        '"may be outdated" from the verification date itself, flagged or not.',
     )
 
     history = HistoricalRecords(
@@ -348,8 +371,13 @@ class Clinic(models.Model):
 
     @property
     def is_stale(self):
-        """True when patients should read the listing as "may be outdated"."""
-        return self.flagged_stale_at is not None
+        """True when patients should read the listing as "may be outdated": not verified by
+        a moderator for STALE_AFTER (never verified: created that long ago). Computed now,
+        from the dates, so it holds on every page at once without a scheduled command."""
+        day, moment = stale_cutoff()
+        if self.verified_at is not None:
+            return self.verified_at < day
+        return self.created_at is not None and self.created_at < moment
 
     @property
     def is_working_copy(self):

@@ -1,32 +1,30 @@
-"""Listings not verified in 12 months: flagged "may be outdated", their staff asked to confirm."""
+"""Listings not verified in 12 months: their staff asked, once, to confirm them.
 
-import datetime
+Patients see "may be outdated" from the dates themselves (Clinic.is_stale, issue 14.5);
+`flag_stale_listings` (run daily) only sends the emails, and `flagged_stale_at` remembers
+who was emailed.
+"""
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from clinics.mail import absolute_url
-from clinics.models import Clinic
+from clinics.models import STALE_AFTER, Clinic
 from clinics.moderation.copying import noted
 from clinics.moderation.notifications import notify_staff
 
-STALE_AFTER = datetime.timedelta(days=365)
+__all__ = ["STALE_AFTER", "flag_stale_listings", "stale_listings"]
 
 
 def stale_listings(*, now=None):
-    now = now or timezone.now()
-    cutoff = now - STALE_AFTER
-    return Clinic.objects.published().filter(
-        Q(verified_at__lt=cutoff.date()) | Q(verified_at__isnull=True, created_at__lt=cutoff)
-    )
+    """Published listings that may be outdated (the rule of Clinic.is_stale)."""
+    return Clinic.objects.published().stale(now=now)
 
 
 @transaction.atomic
 def flag_stale_listings(*, now=None, base_url=""):
-    """Flag published listings not verified in 12 months and ask their staff to confirm.
-
-    Listings already flagged are not emailed again. Returns the newly flagged clinics.
+    """Email the staff of published listings not verified in 12 months, asking them to
+    confirm; `flagged_stale_at` records it so nobody is emailed twice. Returns those clinics.
     """
     now = now or timezone.now()
     flagged = list(stale_listings(now=now).filter(flagged_stale_at__isnull=True))
