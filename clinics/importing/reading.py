@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from clinics.importing.cells import clean
+from clinics.importing.columns import unprotect_cell
 from clinics.importing.report import RowError
 
 BOMS = [
@@ -105,7 +106,8 @@ def parse_text(text, encoding):
             header = values
             continue
         if any(v.strip() for v in values):
-            table.rows.append((line, values))
+            # The apostrophe that keeps a spreadsheet from running a cell (columns.py).
+            table.rows.append((line, [unprotect_cell(v) for v in values]))
     table.columns = [normalise_column(c) for c in header or []]
     return table
 
