@@ -103,6 +103,7 @@ def test_location_search_has_exactly_the_contract_shape(client, clinic):
                 "price_min_usd": 450,
                 "price_max_usd": 650,
                 "prices_as_of": "2026-03-01",
+                "insurance": ["aetna", "cigna"],
             },
             {
                 "slug": "esketamine",
@@ -110,6 +111,7 @@ def test_location_search_has_exactly_the_contract_shape(client, clinic):
                 "price_min_usd": None,
                 "price_max_usd": None,
                 "prices_as_of": None,
+                "insurance": ["aetna", "cigna"],
             },
         ],
         "conditions": ["treatment-resistant-depression", "ptsd"],

@@ -119,14 +119,15 @@ def test_a_new_route_is_searchable_at_once(client):
 
 def test_a_renamed_payer_shows_at_once_in_results(client):
     from clinics.models import PayerAcceptance
-    from tests.builders import make_location
+    from tests.builders import make_location, offer
 
     location = make_location("Near", 1)
+    offer(location, "iv")
     PayerAcceptance.objects.create(location=location, payer=payer("aetna"))
     page = client.get("/search/", {"near": "97205"})  # reference data now held in memory
-    assert "<dt>Insurance</dt>\n      <dd>Aetna</dd>" in page.text
+    assert "<dt>Insurance</dt>\n      <dd>IV: Aetna</dd>" in page.text
     aetna = payer("aetna")
     aetna.name = "Aetna Better Health"
     aetna.save()
     page = client.get("/search/", {"near": "97205"})
-    assert "<dt>Insurance</dt>\n      <dd>Aetna Better Health</dd>" in page.text
+    assert "<dt>Insurance</dt>\n      <dd>IV: Aetna Better Health</dd>" in page.text

@@ -33,7 +33,7 @@ def test_each_result_shows_the_essentials(client):
     for text in [
         "1.0</strong> miles away",
         "IV infusion: $400–$600",
-        "Aetna (Esketamine (Spravato) nasal spray)",
+        "IV: none listed · Esketamine: Aetna",
         "Self-pay",
         "Ketamine-assisted psychotherapy in house",
         "Verified on October 1, 2026",

@@ -21,6 +21,8 @@ from clinics.models.location import (
     Offering,
     OpeningHours,
     PayerAcceptance,
+    covering_q,
+    covers,
     location_masks,
     price_label,
 )
@@ -108,6 +110,8 @@ __all__ = [
     "attach_summaries",
     "is_moderator",
     "location_masks",
+    "covering_q",
+    "covers",
     "clinic_prefetches",
     "location_prefetches",
     "locations_prefetch",

@@ -352,6 +352,18 @@ def price_label(low, high):
     return f"${low:,}–${high:,}"
 
 
+def covering_q(routes, path=""):
+    """Acceptances (at `path`) that put a payer in network for one of `routes`: those for
+    one of them and those for every route. The one rule of insurance per route (issue 14.1):
+    the search, its facet counts and the "IV: Aetna" lines (covers()) all follow it."""
+    return Q(**{f"{path}route__in": routes}) | Q(**{f"{path}route__isnull": True})
+
+
+def covers(acceptance_route, route):
+    """covering_q for one acceptance in memory: its route (None: every route) covers `route`."""
+    return acceptance_route is None or acceptance_route == route
+
+
 class PayerAcceptance(models.Model):
     """A payer a location is in network with, for all routes or for one route."""
 

@@ -93,6 +93,11 @@ class TreatmentRoute(MaskBit, ReferenceData):
             models.CheckConstraint(condition=Q(bit__lt=63), name="route_bit_fits_a_bigint")
         ]
 
+    @property
+    def short_name(self):
+        """The name's first word, for lists that name routes often: "IV", "Esketamine"."""
+        return self.name.split()[0]
+
 
 class Condition(ReferenceData):
     """A condition clinics treat with ketamine; evidence strength differs between them."""

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.db import models
 
 from clinics import caching
-from clinics.models.location import Location, Offering, PayerAcceptance, price_label
+from clinics.models.location import Location, Offering, PayerAcceptance, covers, price_label
 from clinics.models.reference import Condition, Language, Payer, PaymentOption, TreatmentRoute
 
 
@@ -93,6 +93,15 @@ class LocationSummary:
     conditions: list
     payment_options: list
     languages: list
+
+    def payers_for(self, route):
+        """The payers in network for `route` here, in display order, each once."""
+        payers = (a.payer for a in self.payer_acceptances if covers(a.route, route))
+        return list(dict.fromkeys(payers))
+
+    def insurance_by_route(self):
+        """[(offered route, [payers in network for it])], for the routes offered here."""
+        return [(offered.route, self.payers_for(offered.route)) for offered in self.offerings]
 
 
 def attach_summaries(locations):

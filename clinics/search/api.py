@@ -70,6 +70,7 @@ def location_json(location):
                 "price_min_usd": offering.price_min_usd,
                 "price_max_usd": offering.price_max_usd,
                 "prices_as_of": iso(offering.prices_as_of),
+                "insurance": [payer.slug for payer in summary.payers_for(offering.route)],
             }
             for offering in summary.offerings
         ],

@@ -4,7 +4,14 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q
 
-from clinics.models import Condition, Language, Payer, PaymentOption, TreatmentRoute
+from clinics.models import (
+    Condition,
+    Language,
+    Payer,
+    PaymentOption,
+    TreatmentRoute,
+    covering_q,
+)
 from clinics.validators import yes_or_no
 
 # The repeatable parameters: their options and the path from an option to its locations.
@@ -40,9 +47,10 @@ def count_facets(search):
         matching = search.filter_queryset(search.queryset.all(), skip={name}).order_by()
         chosen = {str(v) for v in search.form.data.getlist(name)} if search.form.data else set()
         key = "code" if name == "language" else "slug"
-        counted = model.objects.annotate(
-            matches=Count(path, filter=Q(**{f"{path}__in": matching.values("id")}), distinct=True)
-        )
+        within = Q(**{f"{path}__in": matching.values("id")})
+        if name == "insurance" and (routes := search.form.cleaned_data.get("route")):
+            within &= covering_q(routes, "acceptances__")  # in network for a chosen route
+        counted = model.objects.annotate(matches=Count(path, filter=within, distinct=True))
         facets[name] = [
             Facet(
                 value=getattr(option, key),

@@ -31,9 +31,11 @@ from clinics.models import (
     Location,
     Offering,
     Payer,
+    PayerAcceptance,
     PaymentOption,
     TreatmentRoute,
     attach_summaries,
+    covering_q,
     psychotherapy_q,
     with_summary,
 )
@@ -124,7 +126,8 @@ class LocationFilter(django_filters.FilterSet):
         to_field_name="slug",
         noun="payer",
         method="filter_insurance",
-        help_text="In network with any of these payers (slugs).",
+        help_text="In network with any of these payers (slugs), for one of the chosen routes "
+        "when `route` is given (an acceptance for all routes counts), for any route otherwise.",
     )
     payment = SlugFilter(
         reference=PaymentOption,
@@ -258,7 +261,15 @@ class LocationFilter(django_filters.FilterSet):
         )
 
     def filter_insurance(self, queryset, name, payers):
-        return with_any_bit(queryset, "payer_mask", payers)
+        # The mask says the payer is taken here for some route; with routes chosen, one of
+        # the location's acceptances must cover one of them (covering_q, issue 14.1).
+        queryset = with_any_bit(queryset, "payer_mask", payers)
+        if routes := self.form.cleaned_data.get("route"):
+            covering = PayerAcceptance.objects.filter(
+                covering_q(routes), location=OuterRef("pk"), payer__in=payers
+            )
+            queryset = queryset.filter(Exists(covering))
+        return queryset
 
     def filter_payment(self, queryset, name, options):
         return queryset.filter(

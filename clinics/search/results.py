@@ -16,7 +16,7 @@ PSYCHOTHERAPY_WORDS = {
 def describe_results(locations):
     """Give each result (a location read by LocationFilter.page()) the words its card shows."""
     for location in locations:
-        location.insurance_summary = insurance_summary(location.summary.payer_acceptances)
+        location.insurance_summary = insurance_summary(location.summary)
         location.psychotherapy_summary = psychotherapy_summary(location.clinic)
 
 
@@ -29,12 +29,13 @@ def psychotherapy_summary(clinic):
     return "Not stated by the clinic" if clinic.offers_psychotherapy is None else "Not offered"
 
 
-def insurance_summary(acceptances):
-    """Payer names, with the routes they cover when they don't cover every route."""
-    routes_by_payer = {}
-    for acceptance in acceptances:
-        routes_by_payer.setdefault(acceptance.payer.name, []).append(acceptance.route)
+def insurance_summary(summary):
+    """Each offered route with the payers in network for it: "IV: Aetna, Cigna",
+    "Esketamine: Aetna, Medicare"; empty when no route has any."""
+    by_route = summary.insurance_by_route()
+    if not any(payers for _route, payers in by_route):
+        return []
     return [
-        name if None in routes else f"{name} ({', '.join(route.name for route in routes)})"
-        for name, routes in routes_by_payer.items()
+        f"{route.short_name}: {', '.join(p.name for p in payers) if payers else 'none listed'}"
+        for route, payers in by_route
     ]
