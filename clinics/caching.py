@@ -21,8 +21,9 @@ VERSION_KEY = "listings:version"
 # of failing to unpickle (2: search.facets.Facet, formerly clinics.filters.Facet; issue 13).
 PICKLE_FORMAT = 2
 FACETS_TIMEOUT = 3600
-# Parameters that choose the page or its order; facet counts don't depend on them.
-NOT_FACET_INPUTS = {"page", "page_size", "sort"}
+# Parameters that choose the page or its order (or the shortlist, search/shortlist.py); facet
+# counts don't depend on them.
+NOT_FACET_INPUTS = {"page", "page_size", "sort", "compare"}
 
 
 def listings_version():

@@ -1,7 +1,7 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
-from clinics import views
+from clinics import compare, views
 from clinics.search import api, browse
 from clinics.search import views as search
 from clinics.sitemaps import SITEMAPS
@@ -24,6 +24,7 @@ urlpatterns = [
     path("guides/", views.guide_index, name="guides"),
     path("guides/routes/<slug:slug>/", views.route_guide, name="route-guide"),
     path("guides/conditions/<slug:slug>/", views.condition_guide, name="condition-guide"),
+    path("compare/", compare.compare, name="compare"),
     path("about/", views.about, name="about"),
     path("how-we-verify/", views.how_we_verify, name="how-we-verify"),
     path("privacy/", views.privacy, name="privacy"),

@@ -21,7 +21,8 @@ from clinics.models import (
     valid_days,
     verified_facts,
 )
-from clinics.search import places
+from clinics.search import places, shortlist
+from clinics.search.results import insurance_by_route
 from clinics.validators import US_STATES
 
 
@@ -54,16 +55,6 @@ def home(request):
         "location_count": Location.objects.published().count(),
     }
     return render(request, "clinics/home.html", context)
-
-
-def insurance_by_route(location):
-    """[(route or None, [payer, ...]), ...]: None means "for every route offered here"."""
-    groups = {}
-    for acceptance in location.payer_acceptances.all():
-        groups.setdefault(acceptance.route, []).append(acceptance.payer)
-    return sorted(
-        groups.items(), key=lambda item: (item[0] is not None, item[0] and item[0].sort_order)
-    )
 
 
 def clinic_json_ld(request, clinic, locations):
@@ -167,6 +158,7 @@ def clinic_detail(request, slug):
         "clinic": clinic,
         "locations": locations,
         "breadcrumbs": clinic_breadcrumbs(clinic, locations),
+        "shortlist": shortlist.tray(request),
         "checks": latest_checks(clinic),
         "verified_facts": verified_facts(clinic),
         "json_ld": clinic_json_ld(request, clinic, locations),

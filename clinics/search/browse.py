@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 
 from clinics import caching
 from clinics.models import Location
-from clinics.search import places
+from clinics.search import places, shortlist
 from clinics.search.facets import unfaceted_options
 from clinics.search.filters import LocationFilter
 from clinics.search.paging import page_url
@@ -75,6 +75,7 @@ def city_page(request, state, city):
         "state_name": US_STATES[code],
         "city": found,
         "place_name": found.label,
+        "city_near": f"{found.name}, {code}",
         "radius": places.CITY_RADIUS_MILES,
         "remote_count": places.remote_locations(code).count(),
         "breadcrumbs": [
@@ -101,6 +102,7 @@ def _browse(request, within, context, *, fixed=None, remote=None):
     base.is_valid()
     context.update(
         data=request.GET,
+        shortlist=shortlist.tray(request, near=context.get("city_near")),
         sort_choices=search.filters["sort"].extra["choices"],
         intro=places.introduction(base.filter_queryset(base.queryset.all())),
     )

@@ -18,6 +18,7 @@ DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 MAX_PRICE_USD = 1_000_000
 MAX_OFFSET = 10**12
+MAX_NEAR_LENGTH = 200
 
 
 class SlugChoiceField(forms.ModelMultipleChoiceField):

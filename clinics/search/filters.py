@@ -43,6 +43,7 @@ from clinics.search.facets import count_facets
 from clinics.search.fields import (
     DEFAULT_PAGE_SIZE,
     DEFAULT_RADIUS_MILES,
+    MAX_NEAR_LENGTH,
     MAX_OFFSET,
     MAX_PRICE_USD,
     MAX_RADIUS_MILES,
@@ -86,7 +87,7 @@ class LocationFilter(django_filters.FilterSet):
 
     near = CharFilter(
         method="filter_nothing",
-        max_length=200,
+        max_length=MAX_NEAR_LENGTH,
         help_text="The search origin: a 5-digit ZIP or ZIP+4, `City, ST`, a street address, or "
         "`lat,lng` in decimal degrees. Without an online geocoder, an address that ends in a "
         "ZIP code is searched from that ZIP (the origin's label says so). A city in several "

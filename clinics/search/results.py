@@ -1,5 +1,5 @@
-"""What a result card says in words: its insurance and psychotherapy, for every results page
-(/search/ and the state and city pages)."""
+"""What a listing says in words: a result card's insurance and psychotherapy (on /search/ and
+the state and city pages), and a location's payers by route (clinic and comparison pages)."""
 
 from django.utils.text import capfirst
 
@@ -39,3 +39,13 @@ def insurance_summary(summary):
         f"{route.short_name}: {', '.join(p.name for p in payers) if payers else 'none listed'}"
         for route, payers in by_route
     ]
+
+
+def insurance_by_route(location):
+    """[(route or None, [payer, ...]), ...]: None means "for every route offered here"."""
+    groups = {}
+    for acceptance in location.payer_acceptances.all():
+        groups.setdefault(acceptance.route, []).append(acceptance.payer)
+    return sorted(
+        groups.items(), key=lambda item: (item[0] is not None, item[0] and item[0].sort_order)
+    )

@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 
 from clinics import caching
 from clinics.models import Clinic
+from clinics.search import shortlist
 from clinics.search.facets import unfaceted_options
 from clinics.search.fields import DEFAULT_RADIUS_MILES, MAX_RADIUS_MILES
 from clinics.search.filters import LocationFilter
@@ -20,6 +21,7 @@ def search(request):
     search = LocationFilter(request.GET)
     context = {
         "data": request.GET,
+        "shortlist": shortlist.tray(request),
         "radius_options": radius_options(request.GET.get("radius", "")),
         "sort_choices": search.filters["sort"].extra["choices"],
     }

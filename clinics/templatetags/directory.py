@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from clinics.mail import absolute_url
+from clinics.search import shortlist
 
 register = template.Library()
 
@@ -82,3 +83,22 @@ def breadcrumb_list(trail, current_url=""):
     return json_ld(
         {"@context": "https://schema.org", "@type": "BreadcrumbList", "itemListElement": items}
     )
+
+
+@register.simple_tag(takes_context=True)
+def compare_link(context, slug, anchor_id=""):
+    """{% compare_link clinic.slug "result-3" as link %}: link.url adds the clinic to the
+    page's shortlist or, when it is on it, removes it (link.chosen), coming back to the element
+    `anchor_id`; link.url is None when the shortlist is full."""
+    request = context["request"]
+    anchor = f"#{anchor_id}" if anchor_id else ""
+    if slug in shortlist.chosen(request.GET):
+        return {"chosen": True, "url": shortlist.removed_url(request, slug, anchor)}
+    return {"chosen": False, "url": shortlist.added_url(request, slug, anchor)}
+
+
+@register.simple_tag(takes_context=True)
+def with_shortlist(context, url):
+    """`url` carrying the page's shortlist (`compare=`), so it follows the patient."""
+    request = context.get("request")
+    return shortlist.carried(request, url) if request is not None else url
