@@ -2,6 +2,7 @@
 and the one vocabulary of yes and no that every input reads (search, open data, imports)."""
 
 import re
+import uuid
 
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -22,6 +23,28 @@ US_STATES = {
     "WY": "Wyoming", "PR": "Puerto Rico", "GU": "Guam", "VI": "U.S. Virgin Islands",
     "AS": "American Samoa", "MP": "Northern Mariana Islands",
 }  # fmt: skip
+
+# Numbers and ids people and programs send (issue 12.10): ASCII digits only, matched whole.
+# Python's int() also reads other scripts' digits ("٣", "３"), and `$` matches before a
+# trailing newline, so neither int() nor a pattern ending in `$` is the rule.
+DIGITS_RE = re.compile(r"[0-9]+")
+UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE)
+
+
+def whole_number(text):
+    """The int of `text` when it is ASCII digits and nothing else; ValueError otherwise."""
+    if not isinstance(text, str) or not DIGITS_RE.fullmatch(text):
+        raise ValueError(f"not a whole number: {text!r}")
+    return int(text)
+
+
+def canonical_uuid(text):
+    """`text` as a lower-case UUID when it is one in the usual 8-4-4-4-12 hex form (no braces,
+    no `urn:uuid:`, nothing around it); ValueError otherwise."""
+    if not isinstance(text, str) or not UUID_RE.fullmatch(text):
+        raise ValueError(f"not a UUID: {text!r}")
+    return str(uuid.UUID(text))
+
 
 POSTAL_CODE_RE = re.compile(r"^\d{5}(-\d{4})?$")
 

@@ -6,7 +6,6 @@ the results is None, which the APIs answer with 404.
 """
 
 import datetime
-import uuid
 
 from django import forms
 from django.core.paginator import EmptyPage, Paginator
@@ -14,7 +13,8 @@ from django.http import JsonResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
-from clinics.validators import yes_or_no
+from clinics.search.fields import WholeNumberField
+from clinics.validators import canonical_uuid, yes_or_no
 
 MAX_PAGE_NUMBER = 1_000_000
 SEARCH_MAX_LENGTH = 200
@@ -41,8 +41,9 @@ class QueryForm(forms.Form):
         return name, self.errors[name][0]
 
 
-class WholeNumberParam(forms.IntegerField):
-    """A whole number from `low` to `high`; blank is `default`."""
+class WholeNumberParam(WholeNumberField):
+    """A whole number from `low` to `high`, in ASCII digits (validators.whole_number); blank
+    is `default`."""
 
     def __init__(self, *, default, low, high, message):
         super().__init__(
@@ -92,7 +93,7 @@ class UUIDParam(forms.Field):
         if not value:
             return None
         try:
-            return str(uuid.UUID(value))
+            return canonical_uuid(value)
         except ValueError:
             raise forms.ValidationError(
                 f"The {self.parameter} must be a UUID.", code="invalid"
@@ -122,6 +123,8 @@ def parse_modified_after(text):
     if not text:
         return None
     try:
+        if not text.isascii():  # Python's date parsers read other scripts' digits too
+            raise ValueError(text)
         value = parse_datetime(text)
         if value is None:
             day = parse_date(text)

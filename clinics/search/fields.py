@@ -10,7 +10,7 @@ import django_filters
 from django import forms
 
 from clinics import caching, geo
-from clinics.validators import US_STATES, yes_or_no
+from clinics.validators import US_STATES, whole_number, yes_or_no
 
 DEFAULT_RADIUS_MILES = 25
 MAX_RADIUS_MILES = 500
@@ -123,10 +123,23 @@ class YesFilter(CopiedShallowly, django_filters.Filter):
     field_class = YesField
 
 
+class WholeNumberField(forms.IntegerField):
+    """An integer in ASCII digits and nothing else (validators.whole_number): not `٣`, not
+    `3.0`, not `3` and a newline (issue 12.10)."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return whole_number(value)
+        except ValueError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
 class SearchForm(forms.Form):
     """Fields that shape the result page rather than filter it; the FilterSet adds the rest."""
 
-    page = forms.IntegerField(
+    page = WholeNumberField(
         min_value=1,
         required=False,
         help_text="1-based page number; default 1.",
@@ -135,7 +148,7 @@ class SearchForm(forms.Form):
             "min_value": "The page must be a whole number, 1 or more.",
         },
     )
-    page_size = forms.IntegerField(
+    page_size = WholeNumberField(
         min_value=1,
         max_value=MAX_PAGE_SIZE,
         required=False,

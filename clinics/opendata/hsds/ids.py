@@ -10,6 +10,7 @@ up by id, so their ids carry their database keys instead (`hsds_id` below).
 import uuid
 
 from clinics.opendata.listings import name_uuid
+from clinics.validators import canonical_uuid
 
 HSDS_VERSION = "3.0"
 
@@ -44,7 +45,7 @@ def hsds_id(kind, *parts):
 def parse_keyed_id(kind, text):
     """(pk, route pk) from an id made by `hsds_id(kind, ...)`, or None for any other text."""
     try:
-        value = uuid.UUID(str(text)).int
+        value = uuid.UUID(canonical_uuid(text)).int
     except ValueError:
         return None
     if (

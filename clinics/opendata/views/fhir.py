@@ -133,17 +133,19 @@ def practitioner_role_search(roles):
 
 # Reads -----------------------------------------------------------------------------------
 
+# Matched whole (fullmatch: a trailing newline is not an id) and ASCII digits only: `\d`
+# would take other scripts' digits, which int() reads (issue 12.10).
 ID_PATTERNS = {
-    "Organization": re.compile(r"^clinic-(\d{1,18})$"),
-    "Location": re.compile(r"^location-(\d{1,18})$"),
-    "HealthcareService": re.compile(r"^service-(\d{1,18})-([a-z0-9-]{1,60})$"),
-    "PractitionerRole": re.compile(r"^clinician-(\d{1,18})$"),
+    "Organization": re.compile(r"clinic-([0-9]{1,18})"),
+    "Location": re.compile(r"location-([0-9]{1,18})"),
+    "HealthcareService": re.compile(r"service-([0-9]{1,18})-([a-z0-9-]{1,60})"),
+    "PractitionerRole": re.compile(r"clinician-([0-9]{1,18})"),
 }
 
 
 @require_GET
 def read(request, resource_type, resource_id):
-    match = ID_PATTERNS[resource_type].match(resource_id)
+    match = ID_PATTERNS[resource_type].fullmatch(resource_id)
     if match is None:
         return not_found(resource_type, resource_id)
     pk = int(match.group(1))
