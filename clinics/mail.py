@@ -12,7 +12,6 @@ dropped, so a clinic name with a line break can neither inject a header nor brea
 """
 
 import logging
-import re
 import smtplib
 from datetime import timedelta
 
@@ -24,10 +23,10 @@ from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
 
+from clinics.validators import CONTROL_CHARACTERS
+
 logger = logging.getLogger(__name__)
 
-# C0 and C1 controls, DEL, and the Unicode line and paragraph separators.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u0085]")
 SUBJECT_MAX_LENGTH = 200
 
 # What a mail server that is down, unreachable or refusing looks like from smtplib.

@@ -1,5 +1,6 @@
 """Validators for identifiers the directory stores (NPI, US states, ZIP codes, phone numbers),
-and the one vocabulary of yes and no that every input reads (search, open data, imports)."""
+the one rule for control characters in text, and the one vocabulary of yes and no that every
+input reads (search, open data, imports)."""
 
 import re
 import uuid
@@ -44,6 +45,45 @@ def canonical_uuid(text):
     if not isinstance(text, str) or not UUID_RE.fullmatch(text):
         raise ValueError(f"not a UUID: {text!r}")
     return str(uuid.UUID(text))
+
+
+# Control characters: C0 (NUL, tab, line feed, carriage return, escape...), DEL, C1 (with NEL,
+# U+0085) and the Unicode line and paragraph separators. A single-line field (a name, an
+# address, a city, a role) holds none of them (issue 12, item 4): a line break in a clinic's
+# name would end up in email subjects, CSV cells and page titles.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# What multi-line text may hold of them: tabs and line breaks.
+TEXT_WHITE_SPACE = frozenset("\t\n\r\x85\u2028\u2029")
+LINE_BREAKS = frozenset("\n\r\x85\u2028\u2029")
+
+
+def control_character_name(character):
+    """How to name a control character to the person who typed it."""
+    if character in LINE_BREAKS:
+        return "a line break"
+    if character == "\t":
+        return "a tab"
+    code = ord(character)
+    return "a NUL character" if code == 0 else f"the control character U+{code:04X}"
+
+
+def control_character_in(value, *, allowed=frozenset()):
+    """The first control character of `value` that is not in `allowed`, or None."""
+    for match in CONTROL_CHARACTERS.finditer(str(value or "")):
+        if match.group() not in allowed:
+            return match.group()
+    return None
+
+
+def validate_single_line(value):
+    """Refuse line breaks, tabs, NUL and every other control character (single-line fields)."""
+    if character := control_character_in(value):
+        raise ValidationError(
+            "Write this on one line, without line breaks or control characters "
+            "(it contains %(what)s).",
+            params={"what": control_character_name(character)},
+            code="control_character",
+        )
 
 
 POSTAL_CODE_RE = re.compile(r"^\d{5}(-\d{4})?$")

@@ -46,6 +46,16 @@ def test_other_control_characters_are_refused_by_name():
     assert errors_of(report) == ["line 2: city: contains the control character U+001B; remove it"]
 
 
+def test_c1_controls_are_refused_and_unicode_line_breaks_are_white_space():
+    """The one rule of clinics.validators (issue 12, item 4): every cell is one line."""
+    report = run(row(city="Port\x9bland"))
+    assert errors_of(report) == ["line 2: city: contains the control character U+009B; remove it"]
+
+    report = run(row(clinic_name="Rose\u2028City\x85Ketamine"))
+    assert errors_of(report) == []
+    assert Clinic.objects.get().name == "Rose City Ketamine"
+
+
 def test_the_command_reports_a_nul_byte_without_a_traceback(tmp_path):
     path = tmp_path / "nul.csv"
     path.write_bytes(to_csv(*two_rows(phone="503\x00555\x000101")))

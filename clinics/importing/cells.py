@@ -29,6 +29,8 @@ def clean(value):
     value = value.strip()
     if "  " in value or "\u00a0" in value or "\t" in value or "\n" in value or "\r" in value:
         value = " ".join(value.replace("\u00a0", " ").split())
+    elif "\u2028" in value or "\u2029" in value or "\x85" in value:  # Unicode line breaks
+        value = " ".join(value.split())
     return value
 
 

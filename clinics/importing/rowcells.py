@@ -9,26 +9,23 @@ A placeholder (`N/A`, `none`, `-`, `TBD`, `http://`, `0000000000`: cells.is_plac
 read as blank with a warning, and the row is kept; in a required column it is an error.
 """
 
-import re
-
 from clinics.importing.cells import ValueProblem, clean, is_placeholder
 from clinics.importing.report import RowError, RowWarning
+from clinics.validators import TEXT_WHITE_SPACE, control_character_in, control_character_name
 
 # Far more than any column needs (names are at most 200 characters); a longer cell is a
 # broken file, not data.
 MAX_CELL = 10_000
-# C0 controls and DEL; tabs and line breaks are white space, which `clean` collapses.
-CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def cell_problem(value):
     """Why a raw cell cannot be read at all, or ""."""
     if len(value) > MAX_CELL:
         return f"{len(value)} characters; a cell holds at most {MAX_CELL}"
-    if match := CONTROL_CHARACTER.search(value):
-        code = ord(match.group())
-        name = "a NUL character" if code == 0 else f"the control character U+{code:04X}"
-        return f"contains {name}; remove it"
+    # The one rule of clinics.validators; tabs and line breaks are white space, which `clean`
+    # collapses (every column of the import is one line).
+    if character := control_character_in(value, allowed=TEXT_WHITE_SPACE):
+        return f"contains {control_character_name(character)}; remove it"
     return ""
 
 

@@ -25,6 +25,7 @@ from clinics.validators import (
     parse_state_list,
     phone_validator,
     validate_npi,
+    validate_single_line,
     validate_state_list,
 )
 
@@ -120,7 +121,7 @@ class Clinic(models.Model):
         REJECTED = "rejected", "Rejected"
         ARCHIVED = "archived", "Archived"
 
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=[validate_single_line])
     slug = models.SlugField(max_length=200, unique=True)
     description = models.TextField(
         blank=True, help_text="What patients should know, in plain words."
@@ -243,10 +244,16 @@ class Clinic(models.Model):
         null=True, blank=True, help_text="When a moderator last confirmed the listing."
     )
     import_source = models.CharField(
-        max_length=60, blank=True, help_text="Which import created this (the --source name)."
+        max_length=60,
+        blank=True,
+        validators=[validate_single_line],
+        help_text="Which import created this (the --source name).",
     )
     import_ref = models.CharField(
-        max_length=100, blank=True, help_text="The source's own id for the clinic."
+        max_length=100,
+        blank=True,
+        validators=[validate_single_line],
+        help_text="The source's own id for the clinic.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -430,10 +437,13 @@ class Clinician(models.Model):
         OTHER = "other", "Other"
 
     clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="clinicians")
-    name = models.CharField(max_length=150)
+    name = models.CharField(max_length=150, validators=[validate_single_line])
     credential = models.CharField(max_length=10, choices=Credential)
     specialty = models.CharField(
-        max_length=120, blank=True, help_text="e.g. psychiatry, anesthesiology, pain medicine"
+        max_length=120,
+        blank=True,
+        validators=[validate_single_line],
+        help_text="e.g. psychiatry, anesthesiology, pain medicine",
     )
     npi = models.CharField(
         "NPI",
@@ -443,7 +453,12 @@ class Clinician(models.Model):
         db_index=True,
         help_text="The clinician's individual (type 1) NPI.",
     )
-    role = models.CharField(max_length=120, blank=True, help_text='e.g. "Medical director"')
+    role = models.CharField(
+        max_length=120,
+        blank=True,
+        validators=[validate_single_line],
+        help_text='e.g. "Medical director"',
+    )
 
     history = HistoricalRecords(bases=[ChangeAuthor])
     objects = ClinicianQuerySet.as_manager()

@@ -15,7 +15,12 @@ from clinics.models.changes import ChangeAuthor
 from clinics.models.clinic import Clinic, published_q
 from clinics.models.reference import Condition, Language, Payer, PaymentOption, TreatmentRoute
 from clinics.phones import EXTENSION_MAX_DIGITS, PhoneNumber, extension_validator
-from clinics.validators import US_STATES, phone_validator, validate_postal_code
+from clinics.validators import (
+    US_STATES,
+    phone_validator,
+    validate_postal_code,
+    validate_single_line,
+)
 
 # Derived from offerings and acceptances on every write (refresh_masks); not content.
 MASK_FIELDS = ["route_mask", "payer_mask"]
@@ -42,11 +47,16 @@ class Location(models.Model):
     name = models.CharField(
         max_length=120,
         blank=True,
+        validators=[validate_single_line],
         help_text='Optional, when a clinic has several: "Midtown office".',
     )
-    address_line1 = models.CharField("address line 1", max_length=200)
-    address_line2 = models.CharField("address line 2", max_length=200, blank=True)
-    city = models.CharField(max_length=100)
+    address_line1 = models.CharField(
+        "address line 1", max_length=200, validators=[validate_single_line]
+    )
+    address_line2 = models.CharField(
+        "address line 2", max_length=200, blank=True, validators=[validate_single_line]
+    )
+    city = models.CharField(max_length=100, validators=[validate_single_line])
     state = models.CharField(
         max_length=2, choices=sorted(US_STATES.items()), help_text="Two-letter USPS code."
     )
@@ -85,7 +95,7 @@ class Location(models.Model):
     conditions = models.ManyToManyField(Condition, blank=True, related_name="locations")
     payment_options = models.ManyToManyField(PaymentOption, blank=True, related_name="locations")
     languages = models.ManyToManyField(Language, blank=True, related_name="locations")
-    import_ref = models.CharField(max_length=100, blank=True)
+    import_ref = models.CharField(max_length=100, blank=True, validators=[validate_single_line])
     # The route and insurance filters test a bit of these instead of probing the offerings
     # and acceptances of every nearby location (docs/geo-search.md, section 7).
     route_mask = models.BigIntegerField(

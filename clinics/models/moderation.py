@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 
 from clinics.models.clinic import Clinic
-from clinics.validators import validate_npi
+from clinics.validators import validate_npi, validate_single_line
 
 
 class ModerationClaim(models.Model):
@@ -74,8 +74,8 @@ class ClaimRequest(ModerationClaim):
         REJECTED = "rejected", "Rejected"
 
     clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="claim_requests")
-    name = models.CharField(max_length=150)
-    role = models.CharField("role at the clinic", max_length=120)
+    name = models.CharField(max_length=150, validators=[validate_single_line])
+    role = models.CharField("role at the clinic", max_length=120, validators=[validate_single_line])
     work_email = models.EmailField()
     npi = models.CharField(
         "NPI",
@@ -140,7 +140,12 @@ class DuplicateDismissal(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     dismissed_at = models.DateTimeField()
-    note = models.CharField(max_length=300, blank=True, help_text="Why they are different.")
+    note = models.CharField(
+        max_length=300,
+        blank=True,
+        validators=[validate_single_line],
+        help_text="Why they are different.",
+    )
 
     class Meta:
         ordering = ["-dismissed_at"]

@@ -9,6 +9,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 
+from clinics.validators import validate_single_line
+
 
 class ReferenceData(models.Model):
     """Shared shape of a reference table: a stable slug and a display name."""
@@ -16,7 +18,7 @@ class ReferenceData(models.Model):
     slug = models.SlugField(
         max_length=60, unique=True, help_text="Stable identifier used in URLs, the API and imports."
     )
-    name = models.CharField(max_length=120)
+    name = models.CharField(max_length=120, validators=[validate_single_line])
     sort_order = models.PositiveSmallIntegerField(default=100)
 
     class Meta:
@@ -139,7 +141,7 @@ class Language(models.Model):
     code = models.CharField(
         max_length=2, unique=True, validators=[RegexValidator(r"^[a-z]{2}$")], help_text="ISO 639-1"
     )
-    name = models.CharField(max_length=80)
+    name = models.CharField(max_length=80, validators=[validate_single_line])
 
     class Meta:
         ordering = ["name"]

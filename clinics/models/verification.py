@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from clinics.models.clinic import Clinic
+from clinics.validators import validate_single_line
 
 SOURCE_MODERATOR = "moderator"
 SOURCE_CLINIC = "clinic"
@@ -53,7 +54,11 @@ class Verification(models.Model):
     fact = models.CharField(max_length=20, choices=Fact)
     confirmed_on = models.DateField()
     method = models.CharField(
-        "how", max_length=200, blank=True, help_text='How it was confirmed: "website checked".'
+        "how",
+        max_length=200,
+        blank=True,
+        validators=[validate_single_line],
+        help_text='How it was confirmed: "website checked".',
     )
     source = models.CharField(
         max_length=80,

@@ -18,12 +18,31 @@ from clinics.importing import (
     parse_postal_code,
     parse_url,
 )
-from clinics.models import ClaimRequest, Location, ModeratorPreference, Report, Verification
-from clinics.validators import US_STATES, validate_npi
+from clinics.models import (
+    ClaimRequest,
+    Clinic,
+    Location,
+    ModeratorPreference,
+    Report,
+    Verification,
+)
+from clinics.validators import US_STATES
 
 TIMESTAMP_SALT = "clinics.forms.started"  # unchanged by the move: signed forms stay valid
 MIN_FILL_SECONDS = 3
 MAX_FORM_AGE_SECONDS = 2 * 24 * 3600
+
+
+def column_field(model, name, **overrides):
+    """The form field of a model's column: the column's length and every validator it has
+    (one line, no control characters; an NPI's check digit...), so that what a form accepts
+    always fits where it is stored (issue 12, items 4 and 5)."""
+    column = model._meta.get_field(name)
+    field = column.formfield(**overrides)
+    field.validators.extend(
+        validator for validator in column.validators if validator not in field.validators
+    )
+    return field
 
 
 def form_timestamp(*, seconds_ago=0):
@@ -78,15 +97,17 @@ class ReportForm(SpamResistantForm):
     problem = forms.ChoiceField(
         label="What is wrong?", choices=Report.Problem.choices, widget=forms.RadioSelect
     )
-    details = forms.CharField(
+    details = column_field(
+        Report,
+        "details",
         label="Details",
-        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="What is wrong, and what is right if you know it.",
     )
-    email = forms.EmailField(
+    email = column_field(
+        Report,
+        "email",
         label="Your email (optional)",
-        required=False,
         help_text="Only if you would like to hear what we did. We never show it.",
     )
 
@@ -94,19 +115,15 @@ class ReportForm(SpamResistantForm):
 
 
 class ClaimForm(SpamResistantForm):
-    name = forms.CharField(label="Your name", max_length=150)
-    role = forms.CharField(label="Your role at the clinic", max_length=120)
-    work_email = forms.EmailField(
+    name = column_field(ClaimRequest, "name", label="Your name")
+    role = column_field(ClaimRequest, "role", label="Your role at the clinic")
+    work_email = column_field(
+        ClaimRequest,
+        "work_email",
         label="Work email",
         help_text="An address on the clinic website's domain helps us confirm you quickly.",
     )
-    npi = forms.CharField(
-        label="NPI (optional)",
-        max_length=10,
-        required=False,
-        validators=[validate_npi],
-        help_text="The clinic's organisation NPI, or your own.",
-    )
+    npi = column_field(ClaimRequest, "npi", label="NPI (optional)")
 
     field_order = ["name", "role", "work_email", "npi", "homepage", "started"]
 
@@ -118,6 +135,8 @@ def _cell_check(parse, value):
     except ValueProblem as problem:
         raise forms.ValidationError(str(problem)) from None
 
+
+WEBSITE_MAX_LENGTH = Clinic._meta.get_field("website").max_length
 
 # States by name, as people look for them; the stored value is the USPS code.
 STATES_BY_NAME = [("", "Choose a state")] + sorted(
@@ -132,23 +151,24 @@ class ListClinicForm(SpamResistantForm):
     exists, a known ZIP code in the state given, a web address, an NPI with its check digit.
     """
 
-    clinic_name = forms.CharField(label="Clinic name", max_length=200)
-    website = forms.CharField(label="Clinic website", required=False, max_length=200)
+    clinic_name = column_field(Clinic, "name", label="Clinic name")
+    website = forms.CharField(label="Clinic website", required=False, max_length=WEBSITE_MAX_LENGTH)
     phone = forms.CharField(
         label="Clinic phone",
         max_length=30,
         help_text="The number patients call: (503) 555-0101, with an extension if any: x1001",
     )
-    address_line1 = Location._meta.get_field("address_line1").formfield()
-    address_line2 = Location._meta.get_field("address_line2").formfield(
-        help_text="Suite, floor or building, if any."
+    address_line1 = column_field(Location, "address_line1")
+    address_line2 = column_field(
+        Location, "address_line2", help_text="Suite, floor or building, if any."
     )
-    city = Location._meta.get_field("city").formfield()
+    city = column_field(Location, "city")
     state = forms.ChoiceField(label="State", choices=STATES_BY_NAME)
     postal_code = forms.CharField(label="ZIP code", max_length=10, help_text="12345 or 12345-6789")
-    name = forms.CharField(label="Your name", max_length=150)
-    role = forms.CharField(label="Your role at the clinic", max_length=120)
-    work_email = forms.EmailField(label="Your work email")
+    name = column_field(ClaimRequest, "name", label="Your name")
+    role = column_field(ClaimRequest, "role", label="Your role at the clinic")
+    work_email = column_field(ClaimRequest, "work_email", label="Your work email")
+    # Read by the import's parser, which takes an NPI written with spaces or dashes.
     npi = forms.CharField(label="Clinic NPI (optional)", max_length=12, required=False)
 
     field_order = [
@@ -169,7 +189,12 @@ class ListClinicForm(SpamResistantForm):
     ]
 
     def clean_website(self):
-        return _cell_check(parse_url, self.cleaned_data["website"])
+        url = _cell_check(parse_url, self.cleaned_data["website"])
+        if len(url) > WEBSITE_MAX_LENGTH:  # "https://" was added to what was typed
+            raise forms.ValidationError(
+                f"Give a web address of at most {WEBSITE_MAX_LENGTH} characters."
+            )
+        return url
 
     def clean_phone(self):
         return _cell_check(parse_phone, self.cleaned_data["phone"])
@@ -235,10 +260,10 @@ class VerificationForm(forms.Form):
         super().__init__(*args, **kwargs)
         for fact, label in Verification.Fact.choices:
             self.fields[f"check_{fact}"] = forms.BooleanField(label=label, required=False)
-            self.fields[f"how_{fact}"] = forms.CharField(
+            self.fields[f"how_{fact}"] = column_field(
+                Verification,
+                "method",
                 label=f"How the {label} was confirmed",
-                max_length=200,
-                required=False,
                 initial=Verification.DEFAULT_METHODS[fact],
             )
 
