@@ -13,7 +13,6 @@ from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 
 from clinics import caching
-from clinics.models import Location
 from clinics.search import places, shortlist
 from clinics.search.facets import unfaceted_options
 from clinics.search.filters import LocationFilter
@@ -21,8 +20,8 @@ from clinics.search.paging import page_url
 from clinics.search.results import describe_results
 from clinics.validators import US_STATES
 
-# A browse page's place is its URL: these parameters of /search/ do not apply to it.
-PLACE_PARAMETERS = ("near", "radius")
+# A browse page's place is its URL: these parameters of /search/ are the page's own.
+PLACE_PARAMETERS = ("near", "radius", "state", "serves")
 REMOTE_SHOWN = 20
 
 
@@ -47,7 +46,6 @@ def state_page(request, state):
     code = _state_or_404(state)
     if state != code.lower():
         return redirect("clinics:providers-state", code.lower(), permanent=True)
-    within = Location.objects.published().filter(state=code)
     context = {
         "state_code": code,
         "state_name": US_STATES[code],
@@ -59,7 +57,7 @@ def state_page(request, state):
             (US_STATES[code], None),
         ],
     }
-    return _browse(request, within, context, remote=places.remote_locations(code))
+    return _browse(request, context, fixed={"state": code}, remote=code)
 
 
 def city_page(request, state, city):
@@ -77,7 +75,7 @@ def city_page(request, state, city):
         "place_name": found.label,
         "city_near": f"{found.name}, {code}",
         "radius": places.CITY_RADIUS_MILES,
-        "remote_count": places.remote_locations(code).count(),
+        "remote_count": _remote_count(code),
         "breadcrumbs": [
             ("Home", "/"),
             ("Providers by state", "/providers/"),
@@ -86,19 +84,20 @@ def city_page(request, state, city):
         ],
     }
     fixed = {"near": near, "radius": str(places.CITY_RADIUS_MILES)}
-    return _browse(request, Location.objects.published(), context, fixed=fixed)
+    return _browse(request, context, fixed=fixed)
 
 
-def _browse(request, within, context, *, fixed=None, remote=None):
-    """A search of `within` (and of the `fixed` place) with the request's filters."""
+def _browse(request, context, *, fixed, remote=None):
+    """The search of the page's `fixed` place (a state, or a city's circle) with the
+    request's filters; with `remote` (a state), the remote programmes serving it too."""
     data = request.GET.copy()
     for name in PLACE_PARAMETERS:
         data.pop(name, None)
     data.update(fixed or {})
-    search = LocationFilter(data, within=within)
+    search = LocationFilter(data)
     place_only = QueryDict(mutable=True)
-    place_only.update(fixed or {})
-    base = LocationFilter(place_only, within=within)
+    place_only.update(fixed)
+    base = LocationFilter(place_only)
     base.is_valid()
     context.update(
         data=request.GET,
@@ -133,14 +132,24 @@ def _browse(request, within, context, *, fixed=None, remote=None):
     return render(request, "clinics/browse.html", context)
 
 
-def _remote_results(data, remote):
-    """The first REMOTE_SHOWN remote programmes matching the same filters."""
+def _remote_search(data, code):
+    """The `serves` search of the state `code`, among clinics based elsewhere."""
+    return LocationFilter(data, within=places.based_elsewhere(code))
+
+
+def _remote_count(code):
+    search = _remote_search(QueryDict(f"serves={code}"), code)
+    return search.qs.count() if search.is_valid() else 0
+
+
+def _remote_results(data, code):
+    """The first REMOTE_SHOWN remote programmes serving the state, with the same filters."""
     data = data.copy()
-    data.pop("page", None)
+    for name in ("page", "state"):
+        data.pop(name, None)
+    data["serves"] = code
     data["page_size"] = str(REMOTE_SHOWN)
-    if data.get("sort") == "distance":
-        data.pop("sort")
-    search = LocationFilter(data, within=remote)
+    search = _remote_search(data, code)
     if not search.is_valid():
         return None
     page = search.page()

@@ -211,7 +211,8 @@ class LocationFilter(django_filters.FilterSet):
         fields = []
 
     def __init__(self, data=None, *args, within=None, **kwargs):
-        """`within`: a narrower set of published locations to search (a state's page)."""
+        """`within`: a narrower set of published locations to search (a state page looks for
+        the remote programmes serving the state among clinics based elsewhere)."""
         if data is not None:
             # A NUL character can't be stored or searched for; refuse it by name.
             data = data.copy()

@@ -1,16 +1,16 @@
 """The places patients browse by (issue 19.1): states and cities with their providers.
 
-A state's providers are its published locations (in person) and the telehealth and at-home
-programmes of clinics elsewhere that serve it (Clinic.telehealth_states). Its cities are the
+A state's providers are its published locations (in person: the `state` search) and the
+telehealth and at-home programmes of clinics elsewhere that serve it (the `serves` search,
+ClinicQuerySet.serving). Its cities are the
 cities of those locations, one per spelling-free slug ("St. Louis" and "Saint Louis" are
 /saint-louis/); a city's page searches around the city's centre (the offline gazetteer's, or
 the mean of its locations when the gazetteer does not know it).
 """
 
-from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, Min, Q
+from django.db.models import Avg, Count, Q
 from django.urls import reverse
 from django.utils.text import slugify
 
@@ -20,8 +20,6 @@ from clinics.validators import US_STATES
 
 CITY_RADIUS_MILES = 25
 COMMON_INSURANCE_SHOWN = 3
-# Telehealth consultations or an at-home programme: how a clinic serves a state remotely.
-REMOTE_Q = Q(offers_telehealth=True) | Q(offers_at_home=True)
 
 
 def state_url(code):
@@ -79,23 +77,17 @@ class BrowseCity:
         return reverse("clinics:providers-city", args=[self.state.lower(), self.slug])
 
 
-def remote_states(telehealth_states):
-    """The USPS codes of a clinic's telehealth_states, skipping anything that is not one."""
-    codes = (
-        code.strip(" ,;").upper() for code in (telehealth_states or "").replace(",", " ").split()
-    )
-    return [code for code in dict.fromkeys(codes) if code in US_STATES]
-
-
-def serving_clinics(code):
-    """Published clinics whose telehealth or at-home programme serves the state `code`
-    (the rule of the `serves` search: ClinicQuerySet.serving)."""
-    return Clinic.objects.serving(code)
+def based_elsewhere(code):
+    """Published locations of clinics with no published location in the state `code`: where
+    a state page looks for the remote programmes (the `serves` search) it lists after the
+    clinics in the state."""
+    in_state = Location.objects.published().filter(state=code).values("clinic")
+    return Location.objects.published().exclude(clinic__in=in_state)
 
 
 def states_with_counts():
-    """Every state, with its in-person locations and the programmes of clinics based
-    elsewhere that serve it remotely: three queries, whatever the size of the directory."""
+    """Every state, with its in-person locations and the remote programmes (the rule of the
+    `serves` search, ClinicQuerySet.serving) of clinics based elsewhere: two queries."""
     in_person = dict(
         Location.objects.published()
         .order_by()
@@ -103,44 +95,20 @@ def states_with_counts():
         .annotate(count=Count("id"))
         .values_list("state", "count")
     )
-    remote_clinics = Clinic.objects.published().filter(REMOTE_Q).exclude(telehealth_states="")
-    located = {}
-    for clinic_id, state in (
-        Location.objects.published()
-        .filter(clinic__in=remote_clinics)
-        .order_by()
-        .values_list("clinic_id", "state")
-        .distinct()
-    ):
-        located.setdefault(clinic_id, set()).add(state)
-    remote = Counter()
-    for clinic_id, clinic_states in remote_clinics.values_list("id", "telehealth_states"):
-        remote.update(set(remote_states(clinic_states)) - located.get(clinic_id, set()))
+    remote = Clinic.objects.aggregate(
+        **{
+            code: Count(
+                "id",
+                filter=Q(id__in=Clinic.objects.serving(code).values("id"))
+                & ~Q(id__in=Location.objects.published().filter(state=code).values("clinic")),
+            )
+            for code in US_STATES
+        }
+    )
     return sorted(
         (BrowseState(code, in_person.get(code, 0), remote[code]) for code in US_STATES),
         key=lambda state: state.name,
     )
-
-
-def remote_locations(code):
-    """One location (the first) per clinic based elsewhere whose remote programme serves
-    the state: the telehealth and at-home part of a state's page."""
-    clinics = [
-        clinic_id
-        for clinic_id, states in serving_clinics(code)
-        .exclude(locations__state=code)
-        .values_list("id", "telehealth_states")
-        if code in remote_states(states)
-    ]
-    firsts = (
-        Location.objects.published()
-        .filter(clinic__in=clinics)
-        .order_by()
-        .values("clinic")
-        .annotate(first=Min("id"))
-        .values("first")
-    )
-    return Location.objects.published().filter(id__in=firsts)
 
 
 def cities(code=None):

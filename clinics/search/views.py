@@ -2,6 +2,7 @@
 
 from django.http import QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from clinics import caching
 from clinics.models import Clinic
@@ -74,18 +75,18 @@ def search(request):
 
 
 def state_search_url(request, form):
-    """The search of the state named in `near` ("Texas"), with the other filters; None when
-    `near` names no state or the search has no `state` parameter."""
+    """The state's page (/providers/tx/, issue 19.1) for the state named in `near`
+    ("Texas"), with the other filters; None when `near` names no state."""
     state = getattr(form, "near_state", None)
-    if not state or "state" not in form.fields:
+    if not state:
         return None
     query = request.GET.copy()
-    for key in ("near", "radius", "page"):
+    for key in ("near", "radius", "page", "state", "serves"):
         query.pop(key, None)
     if query.get("sort") == "distance":
         query.pop("sort")
-    query["state"] = state
-    return f"{request.path}?{query.urlencode()}"
+    path = reverse("clinics:providers-state", args=[state.lower()])
+    return f"{path}?{query.urlencode()}" if query else path
 
 
 def page_past_the_end(request):
