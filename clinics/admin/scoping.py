@@ -1,11 +1,16 @@
-"""What every admin of listings shares: scoping to the clinics a user keeps, read-only history.
+"""What every admin of listings shares: scoping to the clinics a user keeps, read-only history,
+and the "view on site" link scoped the same way.
 
 Moderators and superusers see everything. Clinic staff see only their own clinics and what
 is under them, and change only what the public cannot see yet (the rules are
 Clinic.objects.managed_by / editable_by, with clinics/access.py).
 """
 
+from django.contrib import admin
+from django.contrib.admin.exceptions import NotRegistered
 from django.contrib.admin.utils import unquote
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.contenttypes.views import shortcut
 from django.http import Http404, HttpResponseNotAllowed
 from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
@@ -100,3 +105,23 @@ class ClinicScopedAdminMixin:
         ):
             queryset = queryset.filter(pk__in=access.clinics_editable_by(request.user).values("pk"))
         return queryset, may_have_duplicates
+
+
+def view_on_site(request, content_type_id, object_id):
+    """The admin's "view on site" link, `/admin/r/<content type>/<id>/`, scoped (issue 12.15).
+
+    Django's own (contenttypes' `shortcut`) redirects any staff member to the public address
+    of any object, which named other clinics' unpublished listings and let staff probe ids.
+    Here the object is looked up through its admin, as every admin page does: what the user
+    may not see in the admin answers 404, like a missing object, and so does a model without
+    an admin.
+    """
+    try:
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+        model_admin = admin.site.get_model_admin(model)
+    except (ContentType.DoesNotExist, NotRegistered):
+        raise Http404("No such object.") from None
+    obj = model_admin.get_object(request, unquote(object_id))
+    if obj is None or not model_admin.has_view_or_change_permission(request, obj):
+        raise Http404("No such object.")
+    return shortcut(request, content_type_id, object_id)
