@@ -63,17 +63,23 @@ def reference_options(model, key, *, version=None):
     return options
 
 
-def facets_key(data):
+def facets_key(data, known, scope=""):
+    """The cache key of a search's facet counts: the listings version, `scope` (which page
+    asks) and the values of the `known` parameters only, so that parameters the search does
+    not read (`?x=1`, a tracking tag) neither make a new entry nor push others out."""
     inputs = sorted(
-        (name, sorted(data.getlist(name))) for name in data if name not in NOT_FACET_INPUTS
+        (name, sorted(data.getlist(name)))
+        for name in data
+        if name in known and name not in NOT_FACET_INPUTS
     )
-    digest = hashlib.sha256(repr(inputs).encode()).hexdigest()
+    digest = hashlib.sha256(repr((scope, inputs)).encode()).hexdigest()
     return f"facets:v{PICKLE_FORMAT}:{listings_version()}:{digest}"
 
 
-def cached_facets(search, data):
-    """`search.facets()`, computed once per distinct search and listings version."""
-    key = facets_key(data)
+def cached_facets(search, data, *, scope=""):
+    """`search.facets()`, computed once per distinct search and listings version; `search`
+    is the FilterSet, whose filters are the parameters the counts depend on."""
+    key = facets_key(data, search.filters, scope)
     facets = cache.get(key)
     if facets is None:
         facets = search.facets()

@@ -13,7 +13,7 @@ from django.http import JsonResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
-from clinics.search.fields import WholeNumberField
+from clinics.search.fields import WholeNumberField, search_words
 from clinics.validators import canonical_uuid, yes_or_no
 
 MAX_PAGE_NUMBER = 1_000_000
@@ -101,7 +101,8 @@ class UUIDParam(forms.Field):
 
 
 class SearchWordsParam(forms.Field):
-    """Words to look for in names: at most 200 characters, split on white space."""
+    """Words to look for in names: at most 200 characters, the distinct words of it (at most
+    search.fields.MAX_SEARCH_WORDS, as the search's `q`)."""
 
     def __init__(self, **kwargs):
         super().__init__(required=False, **kwargs)
@@ -112,7 +113,7 @@ class SearchWordsParam(forms.Field):
             raise forms.ValidationError(
                 f"Enter at most {SEARCH_MAX_LENGTH} characters to search for.", code="invalid"
             )
-        return text.split()
+        return search_words(text)
 
 
 def parse_modified_after(text):

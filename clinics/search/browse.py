@@ -112,13 +112,11 @@ def _browse(request, context, *, fixed, remote=None):
     if page is None:
         raise Http404("There are no results on this page.")
     describe_results(page.object_list)
-    facet_key = data.copy()
-    facet_key["browse"] = request.path
     context.update(
         errors={},
         page=page,
         sort=search.sort_order,
-        facets=caching.cached_facets(search, facet_key),
+        facets=caching.cached_facets(search, data, scope=request.path),
         next_url=page_url(request, page.next_page_number()) if page.has_next() else None,
         previous_url=(
             page_url(request, page.previous_page_number()) if page.has_previous() else None

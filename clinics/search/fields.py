@@ -19,6 +19,26 @@ MAX_PAGE_SIZE = 100
 MAX_PRICE_USD = 1_000_000
 MAX_OFFSET = 10**12
 MAX_NEAR_LENGTH = 200
+# Words of a free-text search (`q`, HSDS `search`) that are looked for, each one LIKE term in
+# the results query and in each facet query (issue 12.13). Clinic names are a few words.
+MAX_SEARCH_WORDS = 8
+
+
+def search_words(text):
+    """The words of a free-text search worth looking for, at most MAX_SEARCH_WORDS.
+
+    Every word must be in the name, so a repeated word (in any case) and a word inside
+    another one (`a` in `ketamine`) change nothing and are dropped; words past the cap are
+    ignored. Longest first, so what is dropped is the least telling."""
+    distinct = {}
+    for word in (text or "").split():
+        distinct.setdefault(word.lower(), word)
+    words = sorted(distinct, key=lambda word: (-len(word), word))
+    kept = []
+    for word in words:
+        if not any(word in longer for longer in kept):
+            kept.append(word)
+    return [distinct[word] for word in kept[:MAX_SEARCH_WORDS]]
 
 
 class SlugChoiceField(forms.ModelMultipleChoiceField):

@@ -47,6 +47,7 @@ from clinics.search.fields import (
     MAX_OFFSET,
     MAX_PRICE_USD,
     MAX_RADIUS_MILES,
+    MAX_SEARCH_WORDS,
     CharFilter,
     ChoiceFilter,
     NumberFilter,
@@ -54,6 +55,7 @@ from clinics.search.fields import (
     SlugFilter,
     StateFilter,
     YesFilter,
+    search_words,
 )
 from clinics.search.paging import result_page
 
@@ -179,7 +181,8 @@ class LocationFilter(django_filters.FilterSet):
     q = CharFilter(
         method="filter_words",
         max_length=200,
-        help_text="Words in the clinic's or location's name.",
+        help_text=f"Words in the clinic's or location's name (at most {MAX_SEARCH_WORDS} distinct "
+        "words are looked for).",
         error_messages={"max_length": "Enter at most 200 characters of a clinic's name."},
     )
     sort = ChoiceFilter(
@@ -312,7 +315,7 @@ class LocationFilter(django_filters.FilterSet):
         return queryset.filter(state=state)
 
     def filter_words(self, queryset, name, value):
-        for word in value.split():
+        for word in search_words(value):
             queryset = queryset.filter(Q(clinic__name__icontains=word) | Q(name__icontains=word))
         return queryset
 
