@@ -129,9 +129,9 @@ def test_a_renamed_payer_shows_at_once_in_results(client):
     offer(location, "iv")
     PayerAcceptance.objects.create(location=location, payer=payer("aetna"))
     page = client.get("/search/", {"near": "97205"})  # reference data now held in memory
-    assert "<dt>Insurance</dt>\n      <dd>IV: Aetna</dd>" in page.text
+    assert "<dt>Insurance</dt><dd>IV: Aetna</dd>" in page.text
     aetna = payer("aetna")
     aetna.name = "Aetna Better Health"
     aetna.save()
     page = client.get("/search/", {"near": "97205"})
-    assert "<dt>Insurance</dt>\n      <dd>IV: Aetna Better Health</dd>" in page.text
+    assert "<dt>Insurance</dt><dd>IV: Aetna Better Health</dd>" in page.text
