@@ -7,6 +7,7 @@ import copy
 import datetime
 import json
 import re
+from html import unescape
 from html.parser import HTMLParser
 
 import pytest
@@ -252,22 +253,55 @@ def test_detail_page_query_count_is_constant(client, clinic, django_assert_max_n
 # Guides, home, navigation -------------------------------------------------------------------
 
 
+def place_search_form(html):
+    """The guide's "find providers" form: (its hidden filter, whether it asks for a place)."""
+    form = re.search(r'<form class="home-search guide-search".*?</form>', html, re.S)[0]
+    hidden = re.findall(r'<input type="hidden" name="(\w+)" value="([^"]+)">', form)
+    asks = bool(re.search(r'<input type="text" id="id_near" name="near"[^>]* required>', form))
+    return hidden, asks
+
+
 @pytest.mark.parametrize("slug", ["iv", "im", "lozenge", "esketamine"])
-def test_route_guides_link_to_a_filtered_search(client, slug):
+def test_route_guides_ask_for_a_place_to_find_providers(client, slug):
     route_ = TreatmentRoute.objects.get(slug=slug)
     html = client.get(f"/guides/routes/{slug}/").content.decode()
     assert route_.name in html
     assert route_.typical_protocol in html
     assert route_.payment_reality in html
-    assert f'href="/search/?route={slug}"' in html
+    # Issue 19.7: the button asks for a place instead of listing the whole country.
+    assert f'href="/search/?route={slug}"' not in html
+    assert place_search_form(html) == ([("route", slug)], True)
     assert "988" in html
 
 
-def test_condition_guides_link_to_a_filtered_search(client):
+def test_condition_guides_ask_for_a_place_and_give_the_evidence_with_sources(client):
     for condition_ in Condition.objects.all():
         html = client.get(f"/guides/conditions/{condition_.slug}/").content.decode()
-        assert f'href="/search/?condition={condition_.slug}"' in html
+        assert f'href="/search/?condition={condition_.slug}"' not in html
+        assert place_search_form(html) == ([("condition", condition_.slug)], True)
         assert condition_.get_evidence_display() in html
+        assert condition_.evidence_summary, condition_.slug
+        assert condition_.evidence_summary in unescape(html)
+        assert condition_.sources, condition_.slug
+        for citation in condition_.sources:
+            assert citation in unescape(html)
+        assert html.count("https://pubmed.ncbi.nlm.nih.gov/?term=") == len(condition_.sources)
+
+
+@pytest.mark.parametrize(
+    ("slug", "heading"),
+    [
+        ("ptsd", "Ketamine treatment for PTSD"),
+        ("ocd", "Ketamine treatment for OCD"),
+        ("crps", "Ketamine treatment for CRPS"),
+        ("treatment-resistant-depression", "Ketamine treatment for treatment-resistant depression"),
+    ],
+)
+def test_guides_name_conditions_properly(client, slug, heading):
+    html = client.get(f"/guides/conditions/{slug}/").content.decode()
+    assert f"<title>{heading} · Ketamine Provider Directory</title>" in html
+    assert f"<h1>{heading}</h1>" in html
+    assert "ptsd<" not in html and "for ocd" not in html
 
 
 def test_guide_index_and_unknown_guides(client):

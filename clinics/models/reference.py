@@ -112,9 +112,23 @@ class Condition(ReferenceData):
 
     description = models.TextField(blank=True)
     evidence = models.CharField(max_length=20, choices=Evidence, default=Evidence.EMERGING)
+    evidence_summary = models.TextField(
+        blank=True,
+        help_text="What the research shows, in plain words, for the condition's guide page.",
+    )
+    evidence_sources = models.TextField(
+        blank=True,
+        help_text="The studies and guidelines the summary rests on, one citation per line "
+        "(authors, title, journal, year). Each is linked to a PubMed search for it.",
+    )
 
     class Meta(ReferenceData.Meta):
         pass
+
+    @property
+    def sources(self):
+        """The citations of evidence_sources, one per non-empty line."""
+        return [line.strip() for line in self.evidence_sources.splitlines() if line.strip()]
 
 
 class Payer(MaskBit, ReferenceData):

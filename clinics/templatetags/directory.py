@@ -5,7 +5,6 @@ import json
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import QueryDict
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -26,20 +25,6 @@ def json_ld(data):
     """
     text = json.dumps(data, cls=DjangoJSONEncoder).translate(_SCRIPT_ESCAPES)
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))
-
-
-@register.simple_tag
-def search_url(**params):
-    """A /search/ URL with the given parameters (lists repeat the parameter)."""
-    query = QueryDict(mutable=True)
-    for key, value in params.items():
-        if isinstance(value, list | tuple):
-            query.setlist(key, [str(v) for v in value])
-        elif value not in (None, ""):
-            query[key] = str(value)
-    return (
-        f"{reverse('clinics:search')}?{query.urlencode()}" if query else reverse("clinics:search")
-    )
 
 
 class CaptureNode(template.Node):
@@ -102,3 +87,24 @@ def with_shortlist(context, url):
     """`url` carrying the page's shortlist (`compare=`), so it follows the patient."""
     request = context.get("request")
     return shortlist.carried(request, url) if request is not None else url
+
+
+@register.filter
+def in_sentence(name):
+    """A name as it reads inside a sentence: "Treatment-resistant depression" becomes
+    "treatment-resistant depression", while abbreviations keep their capitals ("PTSD", "OCD",
+    "CRPS") and so do names of things ("Esketamine (Spravato)" is left to the caller)."""
+    first = str(name).split(" ", 1)[0]
+    letters = [c for c in first if c.isalpha()]
+    if len(letters) > 1 and letters[1].isupper():
+        return name
+    return str(name)[:1].lower() + str(name)[1:]
+
+
+@register.filter
+def pubmed_search(citation):
+    """A PubMed search for a citation: a link that finds the paper without a stored address."""
+    return (
+        "https://pubmed.ncbi.nlm.nih.gov/?"
+        + QueryDict.fromkeys(["term"], str(citation)).urlencode()
+    )

@@ -24,6 +24,8 @@ NEW_PAGES = {
     "compare, empty": "/compare/",
     "compare, two clinics and a place": "/compare/?clinic=demo-willamette-ketamine-03"
     "&clinic=demo-willamette-ketamine-06&near=97205",
+    "condition guide": "/guides/conditions/ptsd/",
+    "route guide": "/guides/routes/iv/",
     "about": "/about/",
     "how we verify": "/how-we-verify/",
     "privacy": "/privacy/",
