@@ -124,7 +124,7 @@ def test_the_moderators_day(site, day):
     assert sorted(location.hours.values_list("weekday", flat=True)) == [1, 2, 4]
     visitor = site.new_page()
     visitor.goto(f"/clinics/{listing.slug}/")
-    expect(visitor.locator(".clinic")).to_contain_text("+1 503 555 0155")
+    expect(visitor.locator(".clinic")).to_contain_text("(503) 555-0155")
     expect(visitor.locator(".clinic")).not_to_contain_text("Call for hours")
 
 

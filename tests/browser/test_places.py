@@ -1,8 +1,6 @@
 """Places as patients type them, in a real browser (issue 14.6): a city without its state, an
 address with a ZIP code, a nickname, a state."""
 
-import re
-
 import pytest
 from playwright.sync_api import expect
 
@@ -54,13 +52,11 @@ def test_an_address_with_a_zip_is_searched_from_the_zip(site, page):
 def test_nicknames_and_states(site, page):
     search_from_home(page, "NYC")
     expect(page.locator("#results-heading")).to_contain_text("New York, NY")
-    search_from_home(page, "Oregon")
-    if re.search(r"[?&]state=OR", page.url):  # the search has a `state` parameter
-        expect(page.locator("#results-heading")).to_be_visible()
-        return
-    expect(page.locator(".error-summary")).to_contain_text("Oregon is a state.")
-    page.get_by_role("link", name="Search near Portland, OR").click()
-    expect(page.locator("#results-heading")).to_contain_text("within 25 miles of Portland, OR")
+    search_from_home(page, "Oregon")  # a state leads to its page (issue 19.1)
+    assert page.url.endswith("/providers/or/"), page.url
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Oregon")
+    page.get_by_role("link", name="Portland").first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Portland, Oregon")
 
 
 def test_the_phone_sized_choices_fit(site):
