@@ -26,6 +26,7 @@ __all__ = [
     "clinics_editable_by",
     "clinics_managed_by",
     "get_clinic_for_user_or_404",
+    "get_managed_listing_or_404",
     "get_moderation_clinic_or_404",
     "is_moderator",
     "is_staff_of",
@@ -84,5 +85,23 @@ def get_moderation_clinic_or_404(user, *, pk):
         raise Http404("No such clinic.")
     try:
         return Clinic.objects.get(pk=pk)
+    except (Clinic.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such clinic.") from None
+
+
+def get_managed_listing_or_404(user, *, slug):
+    """A listing for the /manage/ pages (issue 17): one this person keeps as clinic staff.
+
+    Never a working copy (its pages are the listing's), and only the person's own clinics,
+    moderators included: they moderate in /moderation/. Anything else is the same 404.
+    """
+    try:
+        return (
+            clinics_managed_by(user)
+            .listings()
+            .filter(staff_memberships__user=user)
+            .select_related("working_copy")
+            .get(slug=slug)
+        )
     except (Clinic.DoesNotExist, ValueError, TypeError):
         raise Http404("No such clinic.") from None

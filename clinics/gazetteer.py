@@ -223,3 +223,73 @@ def ambiguous_state(code):
     """The big city that shares this state's name ("New York" -> New York, NY), or None."""
     same = [c for c in cities_named(state_name(code)) if c.zip_count >= AMBIGUOUS_CITY_ZIPS]
     return same[0] if same else None
+
+
+# --- time zones (issue 17): opening hours are local times of the location's own zone --------
+
+# The US zones by their standard offset from UTC in hours, as people name them.
+ZONE_NAMES_BY_OFFSET = {
+    -4: "Atlantic Time",
+    -5: "Eastern Time",
+    -6: "Central Time",
+    -7: "Mountain Time",
+    -8: "Pacific Time",
+    -9: "Alaska Time",
+    -10: "Hawaii-Aleutian Time",
+    10: "Chamorro Time",
+    11: "Pohnpei Time",
+    12: "Marshall Islands Time",
+    -11: "Samoa Time",
+    9: "Palau Time",
+}
+
+
+@lru_cache(maxsize=1)
+def _zone_tables():
+    """({ZIP: IANA zone}, {state: its most common zone}) from the ZIP data."""
+    import collections
+    import zoneinfo
+
+    import zipcodes
+
+    known = zoneinfo.available_timezones()
+    by_zip, counts = {}, collections.defaultdict(collections.Counter)
+    for row in zipcodes.list_all():
+        zone = row.get("timezone") or ""
+        if zone in known:
+            by_zip[row["zip_code"]] = zone
+            counts[row["state"]][zone] += 1
+    by_state = {state: zones.most_common(1)[0][0] for state, zones in counts.items()}
+    return by_zip, by_state
+
+
+def time_zone_of(postal_code, state, default="America/New_York"):
+    """The IANA time zone of a place: its ZIP code's, else its state's most common one."""
+    by_zip, by_state = _zone_tables()
+    match = ZIP_RE.match((postal_code or "").strip())
+    if match and match.group(1) in by_zip:
+        return by_zip[match.group(1)]
+    return by_state.get((state or "").upper(), default)
+
+
+@lru_cache(maxsize=64)
+def time_zone_name(zone):
+    """How people name a zone: "Pacific Time"; "Mountain Time (no daylight saving time)" for
+    Arizona's; the IANA name for a zone without a usual name."""
+    import datetime
+    import zoneinfo
+
+    info = zoneinfo.ZoneInfo(zone)
+    winter = datetime.datetime(2025, 1, 15, 12, tzinfo=info).utcoffset()
+    summer = datetime.datetime(2025, 7, 15, 12, tzinfo=info).utcoffset()
+    name = ZONE_NAMES_BY_OFFSET.get(int(winter.total_seconds() // 3600))
+    if name is None:
+        return zone
+    if winter == summer and name in {
+        "Mountain Time",
+        "Pacific Time",
+        "Central Time",
+        "Eastern Time",
+    }:
+        name += " (no daylight saving time)"
+    return name

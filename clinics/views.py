@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import cache_control
 
+from clinics.clinic_page import clinic_page_context
 from clinics.mail import absolute_url
 from clinics.models import (
     Clinic,
@@ -17,13 +18,9 @@ from clinics.models import (
     TreatmentRoute,
     Verification,
     clinic_prefetches,
-    latest_checks,
     valid_days,
-    verified_facts,
 )
-from clinics.search import places, shortlist
-from clinics.search.results import insurance_by_route
-from clinics.validators import US_STATES
+from clinics.search import shortlist
 
 
 def not_found(request, heading, message, back_url=None, back_label=None):
@@ -57,90 +54,6 @@ def home(request):
     return render(request, "clinics/home.html", context)
 
 
-def clinic_json_ld(request, clinic, locations):
-    """schema.org MedicalClinic: each location a department with its address and position."""
-
-    def place(location):
-        data = {
-            "@type": "MedicalClinic",
-            "name": location.name or clinic.name,
-            "telephone": (location.phone_number or clinic.phone_number).with_extension(),
-            "address": {
-                "@type": "PostalAddress",
-                "streetAddress": " ".join(
-                    filter(None, [location.address_line1, location.address_line2])
-                ),
-                "addressLocality": location.city,
-                "addressRegion": location.state,
-                "postalCode": location.postal_code,
-                "addressCountry": location.country,
-            },
-        }
-        if hours := location.hours.all():
-            data["openingHoursSpecification"] = [
-                {
-                    "@type": "OpeningHoursSpecification",
-                    "dayOfWeek": f"https://schema.org/{period.get_weekday_display()}",
-                    "opens": period.opens.strftime("%H:%M"),
-                    "closes": period.closes.strftime("%H:%M"),
-                }
-                for period in hours
-            ]
-        if location.has_coordinates:
-            data["geo"] = {
-                "@type": "GeoCoordinates",
-                "latitude": location.latitude,
-                "longitude": location.longitude,
-            }
-        return data
-
-    data = {
-        "@context": "https://schema.org",
-        "@type": "MedicalClinic",
-        "name": clinic.name,
-        "url": absolute_url(clinic.get_absolute_url()),
-        "telephone": clinic.phone_number.with_extension(),
-        "medicalSpecialty": "Psychiatric",
-        "availableService": [
-            {"@type": "MedicalTherapy", "name": name}
-            for name in dict.fromkeys(
-                offering.route.name
-                for location in locations
-                for offering in location.offerings.all()
-            )
-        ],
-    }
-    if clinic.accepting_new_patients is not None:  # left out when not stated (issue 14.3)
-        data["isAcceptingNewPatients"] = clinic.accepting_new_patients
-    if clinic.description:
-        data["description"] = clinic.description
-    if clinic.website:
-        data["sameAs"] = clinic.website
-    if locations:
-        data.update({key: value for key, value in place(locations[0]).items() if key != "@type"})
-        data["name"] = clinic.name
-    if len(locations) > 1:
-        data["department"] = [place(location) for location in locations]
-    return data
-
-
-def clinic_breadcrumbs(clinic, locations):
-    """Home › Providers by state › <state> › <city> › <clinic>: the place of its first location."""
-    trail = [
-        ("Home", reverse("clinics:home")),
-        ("Providers by state", reverse("clinics:providers")),
-    ]
-    if locations:
-        first = locations[0]
-        slug = places.city_slug(first.city)
-        trail.append((US_STATES.get(first.state, first.state), places.state_url(first.state)))
-        if slug:
-            trail.append(
-                (first.city, reverse("clinics:providers-city", args=[first.state.lower(), slug]))
-            )
-    return [*trail, (clinic.name, None)]
-
-
 def clinic_detail(request, slug):
     clinic = Clinic.objects.published().prefetch_related(*clinic_prefetches()).filter(slug=slug)
     clinic = clinic.first()
@@ -151,29 +64,8 @@ def clinic_detail(request, slug):
             "No clinic is listed at this address. It may have closed, changed its name, or "
             "been taken out of the directory.",
         )
-    locations = list(clinic.locations.all())
-    for location in locations:
-        location.insurance_by_route = insurance_by_route(location)
-    context = {
-        "clinic": clinic,
-        "locations": locations,
-        "breadcrumbs": clinic_breadcrumbs(clinic, locations),
-        "shortlist": shortlist.tray(request),
-        "checks": latest_checks(clinic),
-        "verified_facts": verified_facts(clinic),
-        "json_ld": clinic_json_ld(request, clinic, locations),
-        "map_points": [
-            {
-                "lat": location.latitude,
-                "lng": location.longitude,
-                "name": location.name or clinic.name,
-                "clinic": location.label,
-                "url": f"#loc-{location.pk}",
-            }
-            for location in locations
-            if location.has_coordinates
-        ],
-    }
+    context = clinic_page_context(clinic)
+    context["shortlist"] = shortlist.tray(request)
     return render(request, "clinics/detail.html", context)
 
 

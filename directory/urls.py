@@ -25,6 +25,8 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    # Clinic staff keep their listings here (issue 17), not in the admin.
+    path("manage/", include("clinics.manage.urls")),
     *root_urlpatterns,
     # Report / claim / list-your-clinic and the moderation queue (issue 4); before clinics.urls.
     path("", include("clinics.moderation.urls")),

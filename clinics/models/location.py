@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from clinics import geo
+from clinics import gazetteer, geo
 from clinics.models.changes import ChangeAuthor
 from clinics.models.clinic import Clinic, published_q
 from clinics.models.reference import Condition, Language, Payer, PaymentOption, TreatmentRoute
@@ -202,6 +202,28 @@ class Location(models.Model):
         kept = (self.latitude, self.longitude) == (saved["latitude"], saved["longitude"])
         if moved and kept:
             self.latitude = self.longitude = None
+
+    @property
+    def time_zone(self):
+        """The IANA time zone of this site (from its ZIP code, else its state): its opening
+        hours are local times there (issue 17)."""
+        return gazetteer.time_zone_of(self.postal_code, self.state)
+
+    @property
+    def time_zone_name(self):
+        return gazetteer.time_zone_name(self.time_zone)
+
+    def week(self):
+        """[(day name, [opening hours])] for Monday to Sunday: a day without hours is closed.
+
+        Reads `hours.all()`, so a prefetch serves it without a query."""
+        periods = {}
+        for period in self.hours.all():
+            periods.setdefault(period.weekday, []).append(period)
+        return [
+            (label, sorted(periods.get(day, []), key=lambda p: p.opens))
+            for day, label in OpeningHours.Weekday.choices
+        ]
 
     @property
     def has_coordinates(self):

@@ -5,6 +5,7 @@ from clinics.moderation.claims import (
     claim_request_reject,
     claim_request_submit,
 )
+from clinics.moderation.copying import Writer, apply_state
 from clinics.moderation.diff import listing_diff
 from clinics.moderation.duplicates import DuplicatePair, duplicate_dismiss, find_duplicates
 from clinics.moderation.errors import ModerationError
@@ -17,7 +18,15 @@ from clinics.moderation.queue import moderation_claim, moderation_release
 from clinics.moderation.reports import report_resolve, report_submit
 from clinics.moderation.revert import RevertPlan, clinic_revert, revert_plan
 from clinics.moderation.stale import STALE_AFTER, flag_stale_listings, stale_listings
-from clinics.moderation.state import clinic_content_fields, listing_state, location_content_fields
+from clinics.moderation.state import (
+    as_set,
+    clinic_content_fields,
+    listing_state,
+    location_content_fields,
+    location_key_of,
+    plain,
+    renew_fact_dates,
+)
 from clinics.moderation.threeway import staff_merge
 from clinics.moderation.workflow import (
     clinic_approve,
@@ -37,6 +46,12 @@ __all__ = [
     "MergeError",
     "MergeResult",
     "RevertPlan",
+    "Writer",
+    "apply_state",
+    "as_set",
+    "location_key_of",
+    "plain",
+    "renew_fact_dates",
     "ModerationError",
     "claim_request_approve",
     "claim_request_reject",

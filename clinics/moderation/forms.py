@@ -128,7 +128,7 @@ class ClaimForm(SpamResistantForm):
     field_order = ["name", "role", "work_email", "npi", "homepage", "started"]
 
 
-def _cell_check(parse, value):
+def cell_check(parse, value):
     """Run one of the import's cell parsers (issue 15.9: one rule for both ways in)."""
     try:
         return parse(value)
@@ -189,7 +189,7 @@ class ListClinicForm(SpamResistantForm):
     ]
 
     def clean_website(self):
-        url = _cell_check(parse_url, self.cleaned_data["website"])
+        url = cell_check(parse_url, self.cleaned_data["website"])
         if len(url) > WEBSITE_MAX_LENGTH:  # "https://" was added to what was typed
             raise forms.ValidationError(
                 f"Give a web address of at most {WEBSITE_MAX_LENGTH} characters."
@@ -197,20 +197,20 @@ class ListClinicForm(SpamResistantForm):
         return url
 
     def clean_phone(self):
-        return _cell_check(parse_phone, self.cleaned_data["phone"])
+        return cell_check(parse_phone, self.cleaned_data["phone"])
 
     def clean_postal_code(self):
-        return _cell_check(parse_postal_code, self.cleaned_data["postal_code"])
+        return cell_check(parse_postal_code, self.cleaned_data["postal_code"])
 
     def clean_npi(self):
-        return _cell_check(parse_npi, self.cleaned_data["npi"])
+        return cell_check(parse_npi, self.cleaned_data["npi"])
 
     def clean(self):
         cleaned = super().clean()
         postal_code, state = cleaned.get("postal_code"), cleaned.get("state")
         if postal_code and state:
             try:
-                _cell_check(lambda value: check_zip_in_state(value, state), postal_code)
+                cell_check(lambda value: check_zip_in_state(value, state), postal_code)
             except forms.ValidationError as error:
                 self.add_error("postal_code", error)
         return cleaned

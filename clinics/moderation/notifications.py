@@ -132,7 +132,7 @@ def notify_claim(claim, *, with_listing=False):
 
 def what_you_can_do(clinic, link):
     """What a person given access to a listing can do now, and how to sign in."""
-    sign_in = absolute_url(reverse("admin:index"))
+    sign_in = absolute_url(reverse("manage:home"))  # the clinic staff pages (issue 17)
     first = (
         f"Set your password with this link (it works once):\n{link}\n\nThen sign in at {sign_in}"
         if link

@@ -6,6 +6,7 @@ who was emailed.
 """
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from clinics.mail import absolute_url
@@ -38,8 +39,9 @@ def flag_stale_listings(*, now=None, base_url=""):
             subject=f"Please confirm the listing of {clinic.name}",
             body=(
                 f"The listing of {clinic.name} has not been verified for 12 months, so patients "
-                "now see it as possibly outdated. Please check it in the staff admin and "
-                f"correct anything that changed, or reply to confirm it is right.\n\n{link}"
+                "now see it as possibly outdated. Please check it at "
+                f"{absolute_url(reverse('manage:home'))} and correct anything that changed, "
+                f"or reply to confirm it is right.\n\n{link}"
             ),
         )
     return flagged

@@ -14,6 +14,7 @@ that changed in between is refused, so what is approved is what the moderator re
 """
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -292,8 +293,8 @@ def clinic_reject(*, clinic, reviewer, reason, seen_version=None):
         subject=f"Your changes to {name} were not approved",
         body=(
             f"A moderator did not approve the changes to {name}.\n\nReason: {reason}\n\n"
-            "Patients still see the last approved version. You can correct the listing in "
-            "the staff admin and submit it again."
+            "Patients still see the last approved version. You can correct the listing at "
+            f"{absolute_url(reverse('manage:home'))} and submit it again."
         ),
     )
     return clinic

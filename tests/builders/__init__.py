@@ -48,7 +48,7 @@ from tests.builders.listings import (
     offer,
     point_at,
 )
-from tests.builders.posts import admin_change_data, form_data, management_form
+from tests.builders.posts import admin_change_data, form_data, management_form, page_form_data
 
 __all__ = [
     "CLUSTER_SIZE",
@@ -81,6 +81,7 @@ __all__ = [
     "management_form",
     "miles_between",
     "offer",
+    "page_form_data",
     "payer",
     "payment_option",
     "point_at",

@@ -1,0 +1,67 @@
+"""Signing in by email and resetting a password by email, for clinic staff (issue 17).
+
+Staff sign in with the address their invitation went to. The form looks the person up by
+email and hands Django's `authenticate` their username with the request, so django-axes
+counts and locks out failures exactly as on the admin's sign-in page (AXES_* settings).
+The reset email goes through clinics.mail.send_email, like every other email.
+"""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.template import loader
+from django.urls import reverse
+
+from clinics.mail import absolute_url, send_email
+
+
+def username_for_email(email):
+    """The username of the active person with this email, or the email itself (unknown)."""
+    User = get_user_model()
+    email = (email or "").strip()
+    user = User.objects.filter(email__iexact=email, is_active=True).order_by("pk").first()
+    return user.get_username() if user else email
+
+
+class EmailAuthenticationForm(AuthenticationForm):
+    """Django's sign-in form, asking for the email address instead of a "username"."""
+
+    username = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+    )
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": "That email address and password do not match an account. Check "
+        "both; passwords are case-sensitive.",
+    }
+
+    def clean(self):
+        email = self.cleaned_data.get("username")
+        if email:
+            self.cleaned_data["username"] = username_for_email(email)
+        return super().clean()
+
+
+class MailedPasswordResetForm(PasswordResetForm):
+    """Django's password reset, with the email sent by the app's one mail path."""
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        # The link is built from SITE_URL, never from the Host header the request carried.
+        path = reverse(
+            "password_reset_confirm", kwargs={"uidb64": context["uid"], "token": context["token"]}
+        )
+        context = {**context, "link": absolute_url(path)}
+        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+        body = loader.render_to_string(email_template_name, context)
+        send_email(to=[to_email], subject=subject, body=body)
