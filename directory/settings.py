@@ -148,6 +148,12 @@ if PROXY_COUNT < 0:
     raise ImproperlyConfigured("PROXY_COUNT must be 0 or more.")
 AXES_CLIENT_IP_CALLABLE = "directory.client.client_ip"
 
+# The public forms (report, claim, list your clinic): at most PUBLIC_FORM_RATE_LIMIT of one
+# kind per client address in PUBLIC_FORM_RATE_PERIOD_SECONDS, counted in the "shared" cache
+# (clinics/moderation/limits.py).
+PUBLIC_FORM_RATE_LIMIT = env_int("PUBLIC_FORM_RATE_LIMIT", 5)
+PUBLIC_FORM_RATE_PERIOD_SECONDS = env_int("PUBLIC_FORM_RATE_PERIOD_SECONDS", 3600)
+
 LOGIN_URL = "admin:login"
 # Where a sign-in goes when `next` is missing or points off-site: the admin, for now the only
 # signed-in area (without it, Django sends people to /accounts/profile/, a 404).

@@ -1,10 +1,13 @@
 """Forms of the public moderation pages (report, claim, list your clinic) and the queue.
 
 The public forms resist spam without third-party services (issue 4): a honeypot field that
-people never see and bots fill in, and a signed timestamp that rejects forms sent back
-faster than a person can fill them in (or older than two days).
+people never see and bots fill in, and a signed token with the time the form was shown that
+rejects forms sent back faster than a person can fill them in (or older than two days). The
+token is good for one submission (issue 12, item 6): sending the same form again, by a
+double click or a script, sends nothing (limits.use_once, in the shared cache).
 """
 
+import secrets
 import time
 
 from django import forms
@@ -26,6 +29,7 @@ from clinics.models import (
     Report,
     Verification,
 )
+from clinics.moderation import limits
 from clinics.validators import US_STATES
 
 TIMESTAMP_SALT = "clinics.forms.started"  # unchanged by the move: signed forms stay valid
@@ -45,9 +49,34 @@ def column_field(model, name, **overrides):
     return field
 
 
+EXPIRED = "This form has expired. Please check your entries and send it again."
+ALREADY_SENT = (
+    "This form was sent already, so this copy was not sent again. "
+    "To send another, check your entries and send the form again."
+)
+
+
 def form_timestamp(*, seconds_ago=0):
-    """A signed "form shown at" value; tests pass seconds_ago to look like a person."""
-    return signing.dumps(time.time() - seconds_ago, salt=TIMESTAMP_SALT)
+    """A signed, single-use form token: when the form was shown, and a random id.
+
+    Tests pass seconds_ago to look like a person."""
+    value = {"at": time.time() - seconds_ago, "once": secrets.token_urlsafe(16)}
+    return signing.dumps(value, salt=TIMESTAMP_SALT)
+
+
+def read_token(text):
+    """(shown at, id) of a token we signed in the last two days; ValueError otherwise.
+
+    A bare timestamp (the tokens before issue 12.6, which could be sent again and again) is
+    refused like an expired one."""
+    try:
+        value = signing.loads(text or "", salt=TIMESTAMP_SALT, max_age=MAX_FORM_AGE_SECONDS)
+        started, once = float(value["at"]), str(value["once"])
+    except (signing.BadSignature, TypeError, ValueError, KeyError):
+        raise ValueError("not a form token") from None
+    if not once:
+        raise ValueError("not a form token")
+    return started, once
 
 
 class SpamResistantForm(forms.Form):
@@ -69,28 +98,27 @@ class SpamResistantForm(forms.Form):
         if cleaned.get("homepage"):
             raise forms.ValidationError("Your message looks automated and was not sent.")
         try:
-            started = float(
-                signing.loads(
-                    self.data.get("started", ""), salt=TIMESTAMP_SALT, max_age=MAX_FORM_AGE_SECONDS
-                )
-            )
-        except (signing.BadSignature, TypeError, ValueError):
-            raise forms.ValidationError(
-                "This form has expired. Please check your entries and send it again."
-            ) from None
+            started, self.token = read_token(self.data.get("started", ""))
+        except ValueError:
+            raise forms.ValidationError(EXPIRED) from None
         finally:
-            # A re-rendered form gets a fresh timestamp: correcting it takes a person a while.
+            # A re-rendered form gets a fresh token: correcting it takes a person a while.
             self.data = self.data.copy()
             self.data["started"] = form_timestamp()
         if time.time() - started > MAX_FORM_AGE_SECONDS:
-            raise forms.ValidationError(
-                "This form has expired. Please check your entries and send it again."
-            )
+            raise forms.ValidationError(EXPIRED)
         if time.time() - started < MIN_FILL_SECONDS:
             raise forms.ValidationError(
                 "That was very quick. Please check your entries and send the form again."
             )
         return cleaned
+
+    def use_token(self):
+        """Spend the token of this valid form; False (with an error) if it was spent before."""
+        if limits.use_once(self.token, timeout=MAX_FORM_AGE_SECONDS):
+            return True
+        self.add_error(None, ALREADY_SENT)
+        return False
 
 
 class ReportForm(SpamResistantForm):

@@ -1,53 +1,35 @@
 """The public moderation pages (issue 4): report a listing, claim it, list a new clinic.
 
-The forms resist spam without third-party services: a honeypot field and a signed
-timestamp (forms.py), and a per-client rate limit kept in the cache (below).
+The forms resist spam without third-party services: a honeypot field and a signed,
+single-use token (forms.py), and a per-client rate limit (limits.py). Both are kept in the
+shared cache, so they hold across every worker and host; the client is `request.client_ip`,
+the address found behind PROXY_COUNT proxies (docs/security.md).
 """
 
-from django.conf import settings
-from django.core.cache import cache
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_http_methods
 
 from clinics.models import Clinic
-from clinics.moderation import claims, reports, workflow
+from clinics.moderation import claims, limits, reports, workflow
 from clinics.moderation.forms import ClaimForm, ListClinicForm, ReportForm
 
-# --- rate limiting (per client, in the cache; no third-party service) ----------------------
-
-
-def client_id(request):
-    """The client's address. Behind a proxy, the proxy must set REMOTE_ADDR (e.g. gunicorn
-    --forwarded-allow-ips) rather than us trusting a header anybody can send."""
-    return request.META.get("REMOTE_ADDR", "unknown")
-
-
-def rate_limited(request, scope):
-    """Count one submission; True when the client exceeded the limit for this scope."""
-    limit = getattr(settings, "PUBLIC_FORM_RATE_LIMIT", 5)
-    period = getattr(settings, "PUBLIC_FORM_RATE_PERIOD_SECONDS", 3600)
-    key = f"ratelimit:{scope}:{client_id(request)}"
-    cache.add(key, 0, timeout=period)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=period)
-        count = 1
-    return count > limit
-
-
 RATE_LIMIT_MESSAGE = "You have sent several forms in a short time. Please try again in an hour."
+
+
+def client_address(request):
+    """The client, as the project's middleware found it (directory/client.py)."""
+    return getattr(request, "client_ip", None) or request.META.get("REMOTE_ADDR", "")
 
 
 def _public_form(request, *, form_class, scope, template, context, on_valid):
     form = form_class(request.POST or None)
     status = 200
     if request.method == "POST":
-        if rate_limited(request, scope):
+        if limits.rate_limited(client_address(request), scope):
             form.is_valid()
             form.add_error(None, RATE_LIMIT_MESSAGE)
             status = 429
-        elif form.is_valid():
+        elif form.is_valid() and form.use_token():
             return on_valid(form)
         else:
             status = 400

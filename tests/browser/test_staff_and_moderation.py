@@ -8,7 +8,7 @@ public page changes. Also: reporting wrong information, and axe-core on these pa
 import re
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from playwright.sync_api import expect
 
 from clinics.models import Clinic, Report, StaffMembership
@@ -104,7 +104,7 @@ def test_staff_edit_waits_for_review_then_a_moderator_publishes_it(site, listing
 
 
 def test_report_wrong_information(site, listing, monkeypatch):
-    cache.clear()  # the per-client rate limit lives in the cache, shared with other tests
+    caches["shared"].clear()  # the per-client rate limit, shared with other tests
     page = site.new_page()
     page.goto(f"/clinics/{listing.slug}/")
     page.get_by_role("link", name=re.compile("Report wrong information")).click()
