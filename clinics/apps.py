@@ -23,6 +23,11 @@ class ClinicsConfig(AppConfig):
             PayerAcceptance,
             PaymentOption,
             TreatmentRoute,
+            clinic_links_changed,
+            clinic_part_changed,
+            location_changed,
+            location_links_changed,
+            location_part_changed,
             record_change_author,
             refresh_masks_of_location,
         )
@@ -61,3 +66,30 @@ class ClinicsConfig(AppConfig):
                     sender=model,
                     dispatch_uid=f"masks-{model.__name__}-{name}",
                 )
+
+        # Every change to a listing's content moves its clinic's and locations' updated_at,
+        # which downloads, HSDS modified_after and FHIR _lastUpdated read (issue 12.9;
+        # clinics.models.freshness). Bulk writes call touch_listings themselves.
+        receivers = [
+            (Location, location_changed),
+            (Offering, location_part_changed),
+            (PayerAcceptance, location_part_changed),
+            (OpeningHours, location_part_changed),
+            (Clinician, clinic_part_changed),
+        ]
+        for model, receiver in receivers:
+            for name, signal in (("save", post_save), ("delete", post_delete)):
+                signal.connect(
+                    receiver, sender=model, dispatch_uid=f"freshness-{model.__name__}-{name}"
+                )
+        for field in (Location.conditions, Location.payment_options, Location.languages):
+            m2m_changed.connect(
+                location_links_changed,
+                sender=field.through,
+                dispatch_uid=f"freshness-{field.through.__name__}",
+            )
+        m2m_changed.connect(
+            clinic_links_changed,
+            sender=Clinic.memberships.through,
+            dispatch_uid="freshness-clinic-memberships",
+        )

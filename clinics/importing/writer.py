@@ -25,7 +25,14 @@ from clinics.bulk import (
     rows_with,
 )
 from clinics.importing.columns import CLINIC_BOOLEAN_FIELDS, CLINIC_TEXT_FIELDS, LOCATION_FIELDS
-from clinics.models import Clinic, Location, Offering, PayerAcceptance, refresh_masks
+from clinics.models import (
+    Clinic,
+    Location,
+    Offering,
+    PayerAcceptance,
+    refresh_masks,
+    touch_listings,
+)
 
 LOCATION_M2M = {
     "conditions": "condition_id",
@@ -72,7 +79,17 @@ def write(parsed_clinics, reference, report, *, source_name, publish, user):
         changes.diff_offerings(location, parsed_location, stored, reference)
         changes.diff_acceptances(location, parsed_location, stored, reference)
     write_children(plan, changes, batch)
+    touch_changed(plan, changes, batch, created)
     count_locations(report, plan, changes)
+
+
+def touch_changed(plan, changes, batch, created_clinics):
+    """Bulk writes send no signals: a location whose prices, insurance or links changed, and
+    the clinic of every location that changed or is new, are dated by the import (12.9)."""
+    clinic_of = {location.pk: location.clinic_id for location, *_ in plan.pending}
+    dated = {location.pk for location in (*plan.new, *plan.changed)}
+    clinics = {clinic_of[pk] for pk in changes.locations | dated} - created_clinics
+    touch_listings(location_ids=changes.locations - dated, clinic_ids=clinics, at=batch.date)
 
 
 # Clinics ---------------------------------------------------------------------------------

@@ -13,6 +13,14 @@ from clinics.models.clinic import (
     published_q,
 )
 from clinics.models.details import clinic_prefetches, location_prefetches, locations_prefetch
+from clinics.models.freshness import (
+    clinic_links_changed,
+    clinic_part_changed,
+    location_changed,
+    location_links_changed,
+    location_part_changed,
+    touch_listings,
+)
 from clinics.models.location import (
     GEOCODED_FIELDS,
     MASK_FIELDS,
@@ -67,6 +75,12 @@ from clinics.models.verification import (
 )
 
 __all__ = [
+    "clinic_links_changed",
+    "clinic_part_changed",
+    "location_changed",
+    "location_links_changed",
+    "location_part_changed",
+    "touch_listings",
     "CLINIC_STAFF_GROUP",
     "MODERATOR_GROUP",
     "GEOCODED_FIELDS",

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from django.db import models, transaction
 
 from clinics.bulk import record_history
-from clinics.models import Clinic
+from clinics.models import Clinic, touch_listings
 from clinics.moderation.folding import fold_location, plan_folds
 
 
@@ -154,6 +154,7 @@ def clinic_merge(*, source, target, user=None, choices=None):
             f"{fold.source.address_line1} into {fold.target.address_line1} ({fold.reason})"
         )
 
+    moved_locations = list(source.locations.values_list("pk", flat=True))
     for relation in Clinic._meta.related_objects:
         if relation.many_to_many:
             _repoint_many_to_many(relation, source, target, result)
@@ -185,4 +186,6 @@ def clinic_merge(*, source, target, user=None, choices=None):
     target._change_reason = reason
     target._history_user = user
     target.save()
+    # The moved locations were written in bulk: they belong to another listing now (12.9).
+    touch_listings(location_ids=moved_locations, at=target.updated_at)
     return result
