@@ -133,7 +133,7 @@ def test_a_city_in_several_states_offers_each_as_a_link(client, sites):
     assert query == {"near": ["Portland, ME"], "route": ["iv"]}
     followed = client.get(links["Search near Portland, ME"])
     assert followed.status_code == 200
-    assert "1 location within 25 miles of Portland, ME" in followed.text
+    assert "1 IV location within 25 miles of Portland, ME" in followed.text
 
 
 def test_the_api_names_the_choices(client, sites):

@@ -25,7 +25,7 @@ def test_results_page_shows_the_form_with_current_values(client):
     assert re.search(r'value="im">\s*IM injection <span class="count">\(0\)</span>', html)
     assert 'name="psychotherapy" value="true" checked' in html
     assert '<option value="price" selected>' in html
-    assert "3 locations within 50 miles of Portland, OR 97205" in html
+    assert "3 IV or Esketamine locations within 50 miles of Portland, OR 97205" in html
 
 
 def test_each_result_shows_the_essentials(client):

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from clinics import caching
 from clinics.models import Clinic
-from clinics.search import shortlist
+from clinics.search import chosen, shortlist
 from clinics.search.facets import unfaceted_options
 from clinics.search.fields import DEFAULT_RADIUS_MILES, MAX_RADIUS_MILES
 from clinics.search.filters import LocationFilter
@@ -48,6 +48,11 @@ def search(request):
         context.update(no_results_suggestions(request, search))
     context["remote"] = remote_programmes(request, search)
     context.update(
+        chips=chosen.chips(request, search),
+        clear_all_url=chosen.clear_all_url(request),
+        heading=chosen.heading(search, page.paginator.count),
+    )
+    context.update(
         errors={},
         page=page,
         origin=search.place,
@@ -59,15 +64,23 @@ def search(request):
         previous_url=(
             page_url(request, page.previous_page_number()) if page.has_previous() else None
         ),
+        map_origin=search.place
+        and {
+            "lat": search.place.latitude,
+            "lng": search.place.longitude,
+            "label": search.place.label,
+            "radius_miles": None if search.form.cleaned_data.get("serves") else search.radius_miles,
+        },
         map_points=[
             {
+                "number": page.start_index() + index,
                 "lat": location.latitude,
                 "lng": location.longitude,
                 "name": location.name or location.clinic.name,
                 "clinic": location.clinic.name,
                 "url": location.get_absolute_url(),
             }
-            for location in page.object_list
+            for index, location in enumerate(page.object_list)
             if location.has_coordinates
         ],
     )

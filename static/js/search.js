@@ -7,6 +7,16 @@
     filters.open = true;
   }
 
+  // Ticking a filter applies it at once; without JavaScript, "Update results" does.
+  var form = document.querySelector(".search-form");
+  if (form && filters) {
+    filters.addEventListener("change", function (event) {
+      if (event.target.matches("input[type=checkbox], input[type=radio]")) {
+        form.requestSubmit ? form.requestSubmit() : form.submit();
+      }
+    });
+  }
+
   // After a search, focus goes to the error summary or to the heading with the number of
   // results, so that screen readers announce the outcome (issue 7).
   var outcome =

@@ -49,7 +49,7 @@ def test_search_by_zip_filter_page_open_a_clinic_and_see_the_map(site, page):
         "checkbox", name=re.compile(r"^Esketamine")
     ).check()
     page.get_by_role("button", name="Update results").click()
-    expect(heading).to_contain_text("8 locations within 25 miles of")
+    expect(heading).to_contain_text("8 Esketamine locations within 25 miles of")
     assert "route=esketamine" in page.url
     assert "page=" not in page.url
     names = result_names(page)
