@@ -124,6 +124,7 @@ class ClinicAdmin(ClinicBulkAdminMixin, ClinicScopedAdminMixin, ReadOnlyHistoryA
         "review_claimed_by",
         "review_claimed_at",
         "accepting_as_of",
+        "next_appointment_as_of",
     ]
     autocomplete_fields = ["memberships"]
     date_hierarchy = "updated_at"
@@ -144,6 +145,7 @@ class ClinicAdmin(ClinicBulkAdminMixin, ClinicScopedAdminMixin, ReadOnlyHistoryA
                     ),
                     ("referral_required", "psychiatric_evaluation_required"),
                     ("accepting_new_patients", "accepting_as_of"),
+                    ("next_appointment_on", "next_appointment_call", "next_appointment_as_of"),
                 ]
             },
         ),

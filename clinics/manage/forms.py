@@ -10,7 +10,10 @@ The page puts them together in clinics.manage.listing_forms. Reference data come
 query per table (`Choices`), not one per select.
 """
 
+import datetime
+
 from django import forms
+from django.utils import timezone
 
 from clinics.importing import (
     check_zip_in_state,
@@ -294,3 +297,59 @@ def _formset(form, extra):
 OfferingFormSetClass = _formset(OfferingForm, 1)
 InsuranceFormSetClass = _formset(InsuranceForm, 2)
 HoursFormSetClass = _formset(HoursForm, 2)
+
+
+class QuickUpdateForm(forms.Form):
+    """Accepting new patients and the next available appointment: live at once (17.4)."""
+
+    accepting = forms.TypedChoiceField(
+        label="Accepting new patients",
+        choices=[("yes", "Yes"), ("no", "No")],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+    next_kind = forms.ChoiceField(
+        label="Next available appointment",
+        choices=[
+            ("date", "On the date below"),
+            ("call", "Patients should call to ask"),
+            ("unknown", "Not stated"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    next_date = forms.DateField(
+        label="Date of the next available appointment",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="The first day a new patient can be seen.",
+    )
+
+    @classmethod
+    def for_clinic(cls, clinic, data=None):
+        kind = "call" if clinic.next_appointment_call else "unknown"
+        if clinic.next_appointment_on and not clinic.next_appointment_call:
+            kind = "date"
+        initial = {
+            "accepting": {True: "yes", False: "no"}.get(clinic.accepting_new_patients),
+            "next_kind": kind,
+            "next_date": clinic.next_appointment_on,
+        }
+        return cls(data, initial=initial, prefix="quick")
+
+    def clean(self):
+        cleaned = super().clean()
+        kind, day = cleaned.get("next_kind"), cleaned.get("next_date")
+        if kind == "date":
+            today = timezone.localdate()
+            if day is None:
+                self.add_error("next_date", "Give the date, or choose another answer.")
+            elif day < today:
+                self.add_error("next_date", "That date has passed; give today or a later one.")
+            elif day > today + datetime.timedelta(days=366):
+                self.add_error("next_date", "Give a date within the next year.")
+        return cleaned
+
+    @property
+    def next_appointment(self):
+        kind = self.cleaned_data["next_kind"]
+        return {"date": self.cleaned_data.get("next_date"), "call": "call"}.get(kind)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("clinics/<slug:slug>/preview/", views.preview, name="preview"),
     path("clinics/<slug:slug>/submit/", views.submit, name="submit"),
     path("clinics/<slug:slug>/withdraw/", views.withdraw, name="withdraw"),
+    path("clinics/<slug:slug>/quick/", views.quick_update, name="quick"),
     path(
         "login/",
         auth_views.LoginView.as_view(

@@ -18,8 +18,10 @@ from django.views.decorators.http import require_POST
 from clinics.access import get_managed_listing_or_404, is_moderator
 from clinics.clinic_page import clinic_page_context
 from clinics.manage.editing import as_published, check_editable, editing_of, listing_edit
+from clinics.manage.forms import QuickUpdateForm
 from clinics.manage.listing_forms import ListingForms
 from clinics.manage.listings import managed_listing, managed_listings
+from clinics.manage.quick import clinic_quick_update
 from clinics.models import Clinic, clinic_prefetches
 from clinics.moderation import ModerationError, clinic_submit, clinic_withdraw, listing_state
 
@@ -58,7 +60,7 @@ def _fetched(clinic):
     return Clinic.objects.prefetch_related(*clinic_prefetches()).get(pk=clinic.pk)
 
 
-def _page(request, clinic, forms=None, status=200, refused=None):
+def _page(request, clinic, forms=None, status=200, refused=None, quick=None):
     item = managed_listing(clinic)
     editing = _fetched(item.editing)
     state = listing_state(editing)
@@ -70,6 +72,7 @@ def _page(request, clinic, forms=None, status=200, refused=None):
         "forms": forms,
         "frozen": item.state == "pending",
         "refused": refused,
+        "quick": quick or QuickUpdateForm.for_clinic(clinic),
     }
     return render(request, "manage/clinic.html", context, status=status)
 
@@ -152,3 +155,23 @@ def preview(request, slug):
     context = clinic_page_context(as_published(editing, listing), verified_by=listing)
     context.update({"preview_of": listing, "item": managed_listing(listing)})
     return render(request, "manage/preview.html", context)
+
+
+@signed_in
+@require_POST
+def quick_update(request, slug):
+    listing = _listing(request, slug)
+    form = QuickUpdateForm.for_clinic(listing, data=request.POST)
+    if not form.is_valid():
+        return _page(request, listing, status=400, quick=form)
+    try:
+        clinic_quick_update(
+            clinic=listing,
+            user=request.user,
+            accepting=form.cleaned_data["accepting"],
+            next_appointment=form.next_appointment,
+        )
+    except ModerationError as error:
+        return _page(request, listing, status=403, refused=str(error))
+    messages.success(request, "Updated: patients see it now, dated today.")
+    return redirect("manage:clinic", slug=listing.slug)

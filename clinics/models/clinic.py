@@ -175,6 +175,27 @@ class Clinic(models.Model):
         "approved change, an import, or a moderator's check (issue 14.4).",
     )
 
+    # Quick updates (issue 17.4): staff set these at /manage/ and they are live at once,
+    # without review, because they go stale fastest and carry little risk.
+    next_appointment_on = models.DateField(
+        "next available appointment",
+        null=True,
+        blank=True,
+        help_text="The first day a new patient can be seen. Blank with 'call' unset: not stated.",
+    )
+    next_appointment_call = models.BooleanField(
+        "call for the next available appointment",
+        default=False,
+        help_text="Patients should call to hear when they can be seen.",
+    )
+    next_appointment_as_of = models.DateField(
+        "next available appointment: as of",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the clinic last set or confirmed its next available appointment.",
+    )
+
     # Psychotherapy.
     offers_kap = models.BooleanField(
         "ketamine-assisted psychotherapy in house",
@@ -337,6 +358,10 @@ class Clinic(models.Model):
             models.CheckConstraint(
                 condition=Q(npi="") | Q(npi__regex=r"^[12][0-9]{9}$"), name="clinic_npi_format"
             ),
+            models.CheckConstraint(
+                condition=Q(next_appointment_on__isnull=True) | Q(next_appointment_call=False),
+                name="clinic_next_appointment_date_or_call",
+            ),
         ]
 
     def __str__(self):
@@ -371,6 +396,16 @@ class Clinic(models.Model):
             for name in self.STATED_FACTS
             if getattr(self, name) is None
         ]
+
+    @property
+    def next_appointment(self):
+        """The next available appointment as patients read it: a date (today or later),
+        "call", or None when not stated (a date gone by is no longer an answer)."""
+        if self.next_appointment_call:
+            return "call"
+        if self.next_appointment_on and self.next_appointment_on >= timezone.localdate():
+            return self.next_appointment_on
+        return None
 
     @property
     def offers_remote_care(self):

@@ -5,7 +5,7 @@ from clinics.moderation.claims import (
     claim_request_reject,
     claim_request_submit,
 )
-from clinics.moderation.copying import Writer, apply_state
+from clinics.moderation.copying import Writer, apply_state, noted
 from clinics.moderation.diff import listing_diff
 from clinics.moderation.duplicates import DuplicatePair, duplicate_dismiss, find_duplicates
 from clinics.moderation.errors import ModerationError
@@ -74,6 +74,7 @@ __all__ = [
     "listing_state",
     "location_content_fields",
     "moderation_claim",
+    "noted",
     "moderation_release",
     "moderator_add",
     "moderator_emails",

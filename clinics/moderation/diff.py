@@ -29,7 +29,7 @@ SET_MODELS = {
 }
 # Shown elsewhere or derived: not a line of their own in a review. The dates of facts follow
 # the facts (state.renew_fact_dates); a change of date alone is no change to review.
-HIDDEN = {"coordinates_source", "accepting_as_of", "prices_as_of"}
+HIDDEN = {"coordinates_source", "accepting_as_of", "prices_as_of", "next_appointment_as_of"}
 WEEKDAYS = dict(OpeningHours.Weekday.choices)
 EMPTY = {"clinic": {}, "locations": {}, "clinicians": {}}
 
