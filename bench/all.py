@@ -16,6 +16,9 @@ from pathlib import Path
 
 import psycopg
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.pages import markdown  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 SERVER = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
 SIZES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000}
@@ -65,7 +68,7 @@ def main():
     unknown = [label for label in labels if label not in SIZES]
     if unknown:
         raise SystemExit(f"Unknown size {unknown}; choose from {', '.join(SIZES)}.")
-    rows = []
+    rows, pages = [], []
     for label in labels:
         url = prepare(label)
         subprocess.run(
@@ -77,6 +80,7 @@ def main():
         )
         result = json.loads((ROOT / "bench" / "results" / f"{label}.json").read_text())
         rows.append(table_row(result))
+        pages.append((label, result["pages"]))
     print(
         "| locations | matches (median) | one client (wrk, 1 conn.) p50 / p95 / p99 "
         "| under load (8 conn.) p50 / p95, req/s | SQL per request (EXPLAIN ANALYZE) p50 / p95 "
@@ -84,6 +88,8 @@ def main():
     )
     print("|---|---|---|---|---|---|---|")
     print("\n".join(rows))
+    print()
+    print(markdown([rows for _label, rows in pages], [f"{label} p50 / p95" for label, _ in pages]))
 
 
 if __name__ == "__main__":

@@ -8,6 +8,9 @@ The search: route=iv and insurance=aetna within 25 miles of one of 20 large US c
   - throughput and latency under concurrent load from wrk,
   - SQL queries per request and, for the same searches in-process, the ratio of the Django
     request time to the SQL time measured with EXPLAIN ANALYZE.
+  - the pages people load (bench/pages.py): the HTML results page with facets uncached and
+    cached, browsing without a place, a state page, the open data lists (first and last page)
+    and the home page, p50/p95 from one client.
 Results are printed and written to bench/results/<label>.json.
 """
 
@@ -60,17 +63,24 @@ def server_env(database_url, workers):
         "SECRET_KEY": "benchmark-only-secret-key-not-for-production-0123456789abcdef",
         "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
         "SECURE_SSL_REDIRECT": "0",
+        "SITE_URL": "http://127.0.0.1",  # production settings require it
         "WEB_CONCURRENCY": str(workers),
         "LOG_LEVEL": "WARNING",
         "DEMO_DATA_NOTICE": "0",
     }
 
 
-def start_gunicorn(env, port):
+def start_gunicorn(env, port, root=ROOT):
+    # Production settings serve hashed static files from the manifest collectstatic writes:
+    # without it every HTML page is a 500.
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=root, env=env, check=True,
+    )  # fmt: skip
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "directory.wsgi", "--bind", f"127.0.0.1:{port}",
          "--access-logfile", "/dev/null"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     for _ in range(100):
         try:
@@ -201,11 +211,13 @@ def main():
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2 + 1)
     parser.add_argument("--port", type=int, default=8199)
+    parser.add_argument("--page-rounds", type=int, default=20)
     args = parser.parse_args()
     database_url = os.environ["DATABASE_URL"]
     os.environ.update(server_env(database_url, args.workers))
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "directory.settings")
+    from bench.pages import measure_pages
 
     server = start_gunicorn(server_env(database_url, args.workers), args.port)
     try:
@@ -214,6 +226,7 @@ def main():
         # http.client, which competes with gunicorn and PostgreSQL for the two cores.
         alone = concurrent_load(args.port, args.seconds, 1)
         load = concurrent_load(args.port, args.seconds, args.connections)
+        [pages] = measure_pages([args.port], rounds=args.page_rounds)
     finally:
         server.terminate()
         server.wait()
@@ -231,6 +244,7 @@ def main():
         "single_client": summary_ms(timings),
         "single_connection_wrk": alone,
         "concurrent": load,
+        "pages": pages,
         "in_process": in_process(max(3, args.rounds // 2)),
     }
     out = ROOT / "bench" / "results"
