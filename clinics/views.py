@@ -20,7 +20,7 @@ from clinics.models import (
     clinic_prefetches,
     valid_days,
 )
-from clinics.search import shortlist
+from clinics.search import backlink, shortlist
 
 
 def not_found(request, heading, message, back_url=None, back_label=None):
@@ -66,6 +66,10 @@ def clinic_detail(request, slug):
         )
     context = clinic_page_context(clinic)
     context["shortlist"] = shortlist.tray(request)
+    if back := backlink.came_from(request):
+        context["back_url"], context["searched_from"] = back
+        for location in context["locations"]:
+            location.miles_from_search = backlink.miles_from(back[1], location)
     return render(request, "clinics/detail.html", context)
 
 

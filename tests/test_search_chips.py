@@ -54,3 +54,27 @@ def test_a_serves_search_keeps_serves_in_its_form_and_chip(client, listings):
     html = client.get("/search/", {"near": "97205", "serves": "WA"}).content.decode()
     assert '<input type="hidden" name="serves" value="WA">' in html
     assert "Remote care for Washington" in html
+
+
+def test_a_clinic_page_leads_back_to_the_results_with_the_distance(client, listings):
+    from clinics.models import Location
+
+    location = Location.objects.get(name="Cigna IV")
+    results = "/search/?near=97205&route=iv"
+    page = client.get(
+        location.clinic.get_absolute_url(), HTTP_REFERER=f"http://testserver{results}"
+    ).content.decode()
+    assert '<a href="/search/?near=97205&amp;route=iv">← Back to results</a>' in page
+    assert "<strong>2.0</strong> miles from Portland, OR 97205" in page
+
+
+@pytest.mark.parametrize(
+    "referer", ["", "http://elsewhere.example/search/?near=97205", "http://testserver/about/"]
+)
+def test_no_way_back_offered_from_anywhere_else(client, listings, referer):
+    from clinics.models import Location
+
+    location = Location.objects.get(name="Cigna IV")
+    page = client.get(location.clinic.get_absolute_url(), HTTP_REFERER=referer).content.decode()
+    assert "Back to results" not in page
+    assert "miles from" not in page
