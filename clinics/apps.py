@@ -25,9 +25,9 @@ class ClinicsConfig(AppConfig):
             TreatmentRoute,
             clinic_links_changed,
             clinic_part_changed,
-            location_changed,
             location_links_changed,
             location_part_changed,
+            location_removed,
             record_change_author,
             refresh_masks_of_location,
         )
@@ -70,8 +70,8 @@ class ClinicsConfig(AppConfig):
         # Every change to a listing's content moves its clinic's and locations' updated_at,
         # which downloads, HSDS modified_after and FHIR _lastUpdated read (issue 12.9;
         # clinics.models.freshness). Bulk writes call touch_listings themselves.
+        post_delete.connect(location_removed, sender=Location, dispatch_uid="freshness-location")
         receivers = [
-            (Location, location_changed),
             (Offering, location_part_changed),
             (PayerAcceptance, location_part_changed),
             (OpeningHours, location_part_changed),

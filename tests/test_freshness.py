@@ -74,9 +74,10 @@ def test_a_reimport_that_changes_nothing_moves_nothing(imported):
 @pytest.mark.parametrize(
     "change", [{"price": "500"}, {"insurance": "cigna"}, {"languages": "en;es"}]
 )
-def test_a_reimport_changing_only_a_price_or_insurance_moves_both(imported, change):
+def test_a_reimport_changing_only_a_price_or_insurance_moves_the_location(imported, change):
     import_clinics(csv_row(**change), source_name="partner")
-    assert moved(imported) == (True, True)
+    # The clinic's listing counts as changed when any of its locations moved.
+    assert moved(imported) == (False, True)
 
 
 def test_what_the_open_data_serves_follows_a_price_change(client, imported, settings, tmp_path):
@@ -148,7 +149,7 @@ def test_merge_moves_the_locations_it_moves():
 # The admin and every row-level write --------------------------------------------------------
 
 
-def test_an_admin_edit_of_a_price_moves_both(admin_client, listing):
+def test_an_admin_edit_of_a_price_moves_the_location(admin_client, listing):
     location = listing.locations.get()
     url = reverse("admin:clinics_location_change", args=[location.pk])
     data = admin_change_data(admin_client.get(url))
@@ -160,7 +161,7 @@ def test_an_admin_edit_of_a_price_moves_both(admin_client, listing):
 
     assert response.status_code == 302, response.context and response.context["errors"]
     assert location.offerings.get().price_min_usd == 321
-    assert moved(location) == (True, True)
+    assert moved(location) == (False, True)
 
 
 @pytest.mark.parametrize(
@@ -176,13 +177,27 @@ def test_an_admin_edit_of_a_price_moves_both(admin_client, listing):
     ids=["hours", "hours deleted", "insurance", "language", "conditions cleared",
          "route removed"],
 )  # fmt: skip
-def test_each_part_of_a_location_moves_both(listing, change):
-    location = listing.locations.get()
+def test_each_part_of_a_location_moves_the_location_alone(listing, change):
+    LocationFactory(clinic=listing, address_line1="2 Sibling St")
+    location = listing.locations.order_by("pk").first()
     date_everything_long_ago()
 
     change(location)
 
-    assert moved(location) == (True, True)
+    assert moved(location) == (False, True)
+    # Its sibling did not change: a FHIR Location or HSDS service-at-location search by
+    # date reports the one that did.
+    sibling = listing.locations.exclude(pk=location.pk).get()
+    assert moved(sibling) == (False, False)
+
+
+def test_a_removed_location_moves_the_clinic(listing):
+    location = LocationFactory(clinic=listing, address_line1="2 Gone St")
+    date_everything_long_ago()
+
+    location.delete()
+
+    assert moved(listing.locations.get()) == (True, False)
 
 
 def test_a_clinician_or_a_membership_moves_the_clinic(listing):

@@ -79,17 +79,15 @@ def write(parsed_clinics, reference, report, *, source_name, publish, user):
         changes.diff_offerings(location, parsed_location, stored, reference)
         changes.diff_acceptances(location, parsed_location, stored, reference)
     write_children(plan, changes, batch)
-    touch_changed(plan, changes, batch, created)
+    touch_changed(plan, changes, batch)
     count_locations(report, plan, changes)
 
 
-def touch_changed(plan, changes, batch, created_clinics):
-    """Bulk writes send no signals: a location whose prices, insurance or links changed, and
-    the clinic of every location that changed or is new, are dated by the import (12.9)."""
-    clinic_of = {location.pk: location.clinic_id for location, *_ in plan.pending}
+def touch_changed(plan, changes, batch):
+    """Bulk writes send no signals: a location whose prices, insurance or links changed (and
+    nothing of its own row) is dated by the import too (issue 12.9)."""
     dated = {location.pk for location in (*plan.new, *plan.changed)}
-    clinics = {clinic_of[pk] for pk in changes.locations | dated} - created_clinics
-    touch_listings(location_ids=changes.locations - dated, clinic_ids=clinics, at=batch.date)
+    touch_listings(location_ids=changes.locations - dated, at=batch.date)
 
 
 # Clinics ---------------------------------------------------------------------------------

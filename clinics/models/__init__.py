@@ -16,9 +16,9 @@ from clinics.models.details import clinic_prefetches, location_prefetches, locat
 from clinics.models.freshness import (
     clinic_links_changed,
     clinic_part_changed,
-    location_changed,
     location_links_changed,
     location_part_changed,
+    location_removed,
     touch_listings,
 )
 from clinics.models.location import (
@@ -77,9 +77,9 @@ from clinics.models.verification import (
 __all__ = [
     "clinic_links_changed",
     "clinic_part_changed",
-    "location_changed",
     "location_links_changed",
     "location_part_changed",
+    "location_removed",
     "touch_listings",
     "CLINIC_STAFF_GROUP",
     "MODERATOR_GROUP",

@@ -1,10 +1,14 @@
 """When a listing last changed: `updated_at` of its clinic and locations (issue 12.9).
 
 `/downloads/*` are rebuilt when the latest `updated_at` moves, HSDS `modified_after` and FHIR
-`_lastUpdated` keep what moved since a date, and the sitemap dates each page by it. So every
-change to a listing's content moves them: a change of a location or of anything under it
-(prices, insurance, hours, languages, conditions, payment options) moves the location's and
-its clinic's; a change of the clinic, its clinicians or memberships moves the clinic's.
+`_lastUpdated` keep what moved since a date, and the sitemap dates each page by it. Every
+reader takes a clinic's listing as changed when the clinic row or any of its locations moved
+(`opendata.listings.modified_since`, `clinic_last_modified`), and a location as changed when
+it moved. So every change to a listing's content moves one of them:
+- a location or anything under it (prices, insurance, hours, languages, conditions, payment
+  options) moves the location's, so a FHIR Location or HSDS service-at-location search
+  reports that location, not its siblings;
+- the clinic, its clinicians or memberships, or a location removed, move the clinic's.
 
 Row-level writes (the admin, approval, revert, folding) arrive here through signals
 (apps.py); bulk writes that bypass signals (the import, a merge) call `touch_listings`.
@@ -19,21 +23,12 @@ from clinics.models.location import MASK_BATCH, Location
 
 
 def touch_listings(*, location_ids=(), clinic_ids=(), at=None):
-    """Move `updated_at` of these locations, of their clinics and of these clinics to `at`
-    (now by default)."""
+    """Move `updated_at` of these locations and of these clinics to `at` (now by default)."""
     at = at or timezone.now()
-    location_ids, clinic_ids = sorted(set(location_ids)), set(clinic_ids)
-    for start in range(0, len(location_ids), MASK_BATCH):
-        ids = location_ids[start : start + MASK_BATCH]
-        Location._base_manager.filter(pk__in=ids).update(updated_at=at)
-        clinic_ids.update(
-            Location._base_manager.filter(pk__in=ids).values_list("clinic_id", flat=True)
-        )
-    clinic_ids = sorted(clinic_ids)
-    for start in range(0, len(clinic_ids), MASK_BATCH):
-        Clinic._base_manager.filter(pk__in=clinic_ids[start : start + MASK_BATCH]).update(
-            updated_at=at
-        )
+    for model, ids in ((Location, location_ids), (Clinic, clinic_ids)):
+        ids = sorted(set(ids))
+        for start in range(0, len(ids), MASK_BATCH):
+            model._base_manager.filter(pk__in=ids[start : start + MASK_BATCH]).update(updated_at=at)
 
 
 # Signal receivers (connected in apps.py) ------------------------------------------------
@@ -45,10 +40,9 @@ def location_part_changed(sender, instance, raw=False, **kwargs):
         touch_listings(location_ids=[instance.location_id])
 
 
-def location_changed(sender, instance, raw=False, **kwargs):
-    """A Location saved (its own `updated_at` is auto_now) or deleted: its clinic moves."""
-    if not raw:
-        touch_listings(clinic_ids=[instance.clinic_id], at=getattr(instance, "updated_at", None))
+def location_removed(sender, instance, **kwargs):
+    """A Location deleted: no row is left to say so, so its clinic moves."""
+    touch_listings(clinic_ids=[instance.clinic_id])
 
 
 def clinic_part_changed(sender, instance, raw=False, **kwargs):
