@@ -78,3 +78,10 @@ def test_no_way_back_offered_from_anywhere_else(client, listings, referer):
     page = client.get(location.clinic.get_absolute_url(), HTTP_REFERER=referer).content.decode()
     assert "Back to results" not in page
     assert "miles from" not in page
+
+
+def test_state_pages_show_chips_for_their_filters_only(client, listings):
+    html = client.get("/providers/or/", {"route": "iv"}).content.decode()
+    chips = html[html.index('class="chips"') : html.index("</ul>", html.index('class="chips"'))]
+    assert 'href="/providers/or/">IV infusion' in chips
+    assert "In Oregon" not in chips  # the page's own place is no filter to remove

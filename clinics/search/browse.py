@@ -13,7 +13,7 @@ from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 
 from clinics import caching
-from clinics.search import places, shortlist
+from clinics.search import chosen, places, shortlist
 from clinics.search.facets import unfaceted_options
 from clinics.search.filters import LocationFilter
 from clinics.search.paging import page_url
@@ -121,6 +121,7 @@ def _browse(request, context, *, fixed, remote=None):
         previous_url=(
             page_url(request, page.previous_page_number()) if page.has_previous() else None
         ),
+        chips=chosen.chips(request, search, fixed=fixed),
         filtered=any(
             name in data for name in search.filters if name not in ("near", "radius", "sort")
         ),

@@ -30,9 +30,10 @@ class Chip:
     remove_url: str
 
 
-def chips(request, search):
-    """A chip for every chosen filter value, each linking to the search without it."""
-    cleaned = search.form.cleaned_data
+def chips(request, search, fixed=()):
+    """A chip for every chosen filter value, each linking to the search without it; not for
+    the parameters a page fixes itself (`fixed`: a state page's `state`)."""
+    cleaned = {k: v for k, v in search.form.cleaned_data.items() if k not in fixed}
     found = []
     for name, key in OPTIONS:
         for option in cleaned.get(name) or ():
@@ -86,4 +87,5 @@ def _without(request, name, value=None):
         query.pop(name, None)
     else:
         query.setlist(name, [v for v in query.getlist(name) if v != str(value)])
-    return f"{request.path}?{query.urlencode()}" if query else request.path
+    encoded = query.urlencode()
+    return f"{request.path}?{encoded}" if encoded else request.path

@@ -76,6 +76,18 @@ def test_from_a_city_page_to_a_printed_comparison(site, javascript):
     )
     expect(page.locator("#results-heading")).to_contain_text("within 25 miles of Portland")
 
+    # Filter: IV only, shown as a chip that would remove it (issue 19.5).
+    filters = page.locator("details.filters")
+    if not filters.evaluate("details => details.open"):
+        filters.locator("summary").click()
+    page.get_by_role("group", name="Treatment route").get_by_role(
+        "checkbox", name=re.compile(r"^IV infusion")
+    ).check()
+    if not javascript:
+        page.get_by_role("button", name="Update results").click()
+    page.wait_for_url(re.compile(r"route=iv"))
+    expect(page.locator(".chips .chip")).to_have_text(re.compile(r"^IV infusion"))
+
     # Add the first two results to the shortlist: links, so no JavaScript is needed.
     results = page.locator(".result")
     first = results.nth(0).locator("h3 a").inner_text()
