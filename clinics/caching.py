@@ -63,6 +63,17 @@ def reference_options(model, key, *, version=None):
     return options
 
 
+def per_listings_version(name, compute, *, timeout=FACETS_TIMEOUT):
+    """`compute()`, once per listings version: counts every visitor sees alike (the home
+    page's) cost a scan of the listings each, yet change only when a listing does."""
+    key = f"{name}:v{PICKLE_FORMAT}:{listings_version()}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout=timeout)
+    return value
+
+
 def facets_key(data, known, scope=""):
     """The cache key of a search's facet counts: the listings version, `scope` (which page
     asks) and the values of the `known` parameters only, so that parameters the search does

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import cache_control
 
+from clinics import caching
 from clinics.clinic_page import clinic_page_context
 from clinics.mail import absolute_url
 from clinics.models import (
@@ -44,12 +45,20 @@ def guide_not_found(request):
     )
 
 
-def home(request):
-    context = {
-        "routes": TreatmentRoute.objects.all(),
-        "conditions": Condition.objects.all(),
+def published_counts():
+    return {
         "clinic_count": Clinic.objects.published().count(),
         "location_count": Location.objects.published().count(),
+    }
+
+
+def home(request):
+    """The counts are read once per listings version (issue 16.2: two counts over 100k
+    listings cost more than the rest of the page); routes and conditions from memory."""
+    context = {
+        "routes": list(caching.reference_options(TreatmentRoute, "slug").values()),
+        "conditions": list(caching.reference_options(Condition, "slug").values()),
+        **caching.per_listings_version("home-counts", published_counts),
     }
     return render(request, "clinics/home.html", context)
 
