@@ -167,6 +167,9 @@ class LocationForm(PhoneChecks, forms.ModelForm):
         self.fields["languages"] = _id_choices(
             choices.languages, "Languages spoken", initial=m2m["languages"]
         )
+        for name in ("conditions", "languages"):  # long lists: the page names the chosen ones
+            names = dict(self.fields[name].choices)
+            self.fields[name].chosen_names = [names[pk] for pk in m2m[name] if pk in names]
 
     def clean_postal_code(self):
         return cell_check(parse_postal_code, self.cleaned_data["postal_code"])
