@@ -39,6 +39,7 @@ urlpatterns = [
         hsds.taxonomy_term_detail,
         name="hsds-taxonomy-term",
     ),
+    path("fhir/metadata", fhir.metadata, name="fhir-metadata"),
     *(
         route
         for resource_type in RESOURCE_TYPES

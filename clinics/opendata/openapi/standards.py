@@ -11,6 +11,7 @@ from pathlib import Path
 
 from clinics.opendata.fhir import RESOURCE_TYPES
 from clinics.opendata.fhir.params import DEFAULT_COUNT, MAX_COUNT
+from clinics.opendata.fhir.searchparams import MAX_VALUE_LENGTH, SEARCH_PARAMS
 from clinics.opendata.hsds.params import DEFAULT_PER_PAGE, MAX_PER_PAGE
 from clinics.opendata.openapi.schemas import (
     BOOLEAN,
@@ -232,9 +233,32 @@ FHIR_OUTCOME = {
 }
 
 
+FHIR_STRING = {"type": "string", "maxLength": MAX_VALUE_LENGTH}
+
+
+def fhir_search_parameters(resource_type):
+    """The resource's own search parameters, from the list the searches accept."""
+    return [
+        query(param.name, f"{param.documentation} FHIR type `{param.type}`.", FHIR_STRING)
+        for param in SEARCH_PARAMS[resource_type]
+    ]
+
+
 def fhir_paths():
-    paths = {}
-    outcome_400 = json_response("A bad parameter (OperationOutcome).", ref("FhirOutcome"), FHIR)
+    paths = {
+        "/fhir/metadata": {
+            "get": {
+                "tags": ["FHIR R4"],
+                "summary": "The CapabilityStatement: resources and search parameters supported",
+                "responses": {
+                    "200": json_response("A CapabilityStatement.", ref("FhirResource"), FHIR)
+                },
+            }
+        }
+    }
+    outcome_400 = json_response(
+        "A bad or unknown parameter (OperationOutcome).", ref("FhirOutcome"), FHIR
+    )
     for resource_type in RESOURCE_TYPES:
         paths[f"/fhir/{resource_type}"] = {
             "get": {
@@ -258,6 +282,8 @@ def fhir_paths():
                         example="gt2026-01-31",
                     ),
                     MODIFIED_AFTER,
+                    query("_id", "Resource ids, separated by commas.", FHIR_STRING),
+                    *fhir_search_parameters(resource_type),
                 ],
                 "responses": {
                     "200": json_response("A searchset Bundle.", ref("FhirBundle"), FHIR),

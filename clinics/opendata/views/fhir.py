@@ -3,13 +3,14 @@
 `GET /fhir/<Type>` answers a searchset Bundle; `_count` (1 to 100, default 20) and `_page`
 page it, with Bundle.link `next` and `previous`; `_lastUpdated=gt2026-01-01` (prefixes gt,
 ge; a date or a date-time) or HSDS's `modified_after` keep what changed since. `GET
-/fhir/<Type>/<id>` reads one resource. Errors answer an OperationOutcome: 400 for a bad
-parameter, 404 for an unknown or unpublished id. A page costs a fixed number of queries.
+/fhir/<Type>/<id>` reads one resource; the search parameters of fhir/searchparams.py narrow a search
+(an unknown one is refused), and `GET /fhir/metadata` answers the CapabilityStatement that
+lists them. Errors answer an OperationOutcome: 400 for a bad or unknown parameter, 404 for
+an unknown or unpublished id. A page costs a fixed number of queries.
 """
 
 import functools
 import json
-import re
 
 from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.http import HttpResponse
@@ -17,7 +18,8 @@ from django.views.decorators.http import require_GET
 
 from clinics.models import Clinic, Clinician, OpeningHours, TreatmentRoute, locations_prefetch
 from clinics.opendata.common import page_of
-from clinics.opendata.fhir import resources
+from clinics.opendata.fhir import resources, searchparams
+from clinics.opendata.fhir.capability import capability_statement
 from clinics.opendata.fhir.params import SearchForm
 from clinics.opendata.fhir.queries import (
     attach_clinics,
@@ -40,21 +42,32 @@ def not_found(resource_type, resource_id):
     return fhir_response(resources.operation_outcome(message, code="not-found"), status=404)
 
 
-def fhir_search(find):
-    """A search view: `find(after)` gives the matches, `to_resources(page rows)` their
-    resources; a bad parameter answers a 400 OperationOutcome."""
+def bad_request(message):
+    return fhir_response(resources.operation_outcome(message), status=400)
+
+
+def fhir_search(resource_type, find):
+    """A search view: `find(after)` gives the matches, narrowed by the search parameters
+    (fhir.searchparams), `to_resources(page rows)` their resources. A bad or unknown
+    parameter answers a 400 OperationOutcome."""
 
     def decorate(to_resources):
         @require_GET
         @functools.wraps(to_resources)
         def view(request):
+            if problem := searchparams.refused(resource_type, request.GET):
+                return bad_request("{}: {}".format(*problem))
             form = SearchForm(request)
             if not form.is_valid():
-                name, message = form.first_error()
-                outcome = resources.operation_outcome(f"{name}: {message}")
-                return fhir_response(outcome, status=400)
+                return bad_request("{}: {}".format(*form.first_error()))
             params = form.cleaned_data
-            page = page_of(find(params["after"]), number=params["_page"], size=params["_count"])
+            try:
+                matches = find(params["after"]).filter(
+                    searchparams.search_filter(resource_type, request.GET)
+                )
+            except searchparams.SearchError as error:
+                return bad_request(str(error))
+            page = page_of(matches, number=params["_page"], size=params["_count"])
             if page is None:
                 outcome = resources.operation_outcome(
                     "There are no results on this page.", code="not-found"
@@ -65,6 +78,12 @@ def fhir_search(find):
         return view
 
     return decorate
+
+
+@require_GET
+def metadata(request):
+    """`/fhir/metadata`: the CapabilityStatement, where FHIR clients start."""
+    return fhir_response(capability_statement(request.build_absolute_uri("/fhir")))
 
 
 def page_url(request, number):
@@ -98,7 +117,7 @@ def organizations_since(after):
     )
 
 
-@fhir_search(organizations_since)
+@fhir_search("Organization", organizations_since)
 def organization_search(clinics):
     return [resources.organization_resource(clinic) for clinic in clinics]
 
@@ -110,7 +129,7 @@ def locations_since(after):
     return locations
 
 
-@fhir_search(locations_since)
+@fhir_search("Location", locations_since)
 def location_search(locations):
     page = list(locations)
     prefetch_related_objects(
@@ -119,12 +138,12 @@ def location_search(locations):
     return [resources.location_resource(location) for location in page]
 
 
-@fhir_search(service_keys)
+@fhir_search("HealthcareService", service_keys)
 def healthcare_service_search(keys):
     return services_for(list(keys))
 
 
-@fhir_search(clinicians)
+@fhir_search("PractitionerRole", clinicians)
 def practitioner_role_search(roles):
     page = list(roles)
     attach_clinics(page)
@@ -133,19 +152,10 @@ def practitioner_role_search(roles):
 
 # Reads -----------------------------------------------------------------------------------
 
-# Matched whole (fullmatch: a trailing newline is not an id) and ASCII digits only: `\d`
-# would take other scripts' digits, which int() reads (issue 12.10).
-ID_PATTERNS = {
-    "Organization": re.compile(r"clinic-([0-9]{1,18})"),
-    "Location": re.compile(r"location-([0-9]{1,18})"),
-    "HealthcareService": re.compile(r"service-([0-9]{1,18})-([a-z0-9-]{1,60})"),
-    "PractitionerRole": re.compile(r"clinician-([0-9]{1,18})"),
-}
-
 
 @require_GET
 def read(request, resource_type, resource_id):
-    match = ID_PATTERNS[resource_type].fullmatch(resource_id)
+    match = searchparams.parse_id(resource_type, resource_id)
     if match is None:
         return not_found(resource_type, resource_id)
     pk = int(match.group(1))
