@@ -30,9 +30,11 @@ def test_a_repeated_search_reuses_the_cached_counts(client):
 def test_counts_change_as_soon_as_a_listing_changes(client):
     location = LocationFactory()
     OfferingFactory(location=location, route=route("iv"))
-    assert facet_count(client.get("/search/", SEARCH), "route", "esketamine") == 0
-    OfferingFactory(location=location, route=route("esketamine"))
+    other = LocationFactory()
+    # IV is ticked: esketamine would add nothing to the one IV result, until it would.
     assert facet_count(client.get("/search/", SEARCH), "route", "esketamine") == 1
+    OfferingFactory(location=other, route=route("esketamine"))
+    assert facet_count(client.get("/search/", SEARCH), "route", "esketamine") == 2
     location.clinic.status = "archived"
     location.clinic.save()
     assert facet_count(client.get("/search/", SEARCH), "route", "iv") == 0

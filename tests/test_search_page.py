@@ -22,7 +22,12 @@ def test_results_page_shows_the_form_with_current_values(client):
     assert '<option value="50" selected>' in html
     assert 'name="route" value="iv" checked' in html
     assert 'name="route" value="esketamine" checked' in html
-    assert re.search(r'value="im">\s*IM injection <span class="count">\(0\)</span>', html)
+    # Bridge offers IM but no psychotherapy: IM would add nothing to the 3 results.
+    assert re.search(
+        r'value="im" disabled>\s*IM injection <span class="count">\(3\)</span> '
+        r'<span class="why">adds no results to this search</span>',
+        html,
+    )
     assert 'name="psychotherapy" value="true" checked' in html
     assert '<option value="price" selected>' in html
     assert "3 IV or Esketamine locations within 50 miles of Portland, OR 97205" in html

@@ -11,7 +11,6 @@ DISTINCT is needed; distance is strategy S1 of docs/geo-search.md.
 import django_filters
 from django.db.models import (
     Count,
-    Exists,
     F,
     FloatField,
     Min,
@@ -21,7 +20,6 @@ from django.db.models import (
     Value,
     Window,
 )
-from django.db.models.lookups import GreaterThan
 
 from clinics import geo
 from clinics.models import (
@@ -31,14 +29,12 @@ from clinics.models import (
     Location,
     Offering,
     Payer,
-    PayerAcceptance,
     PaymentOption,
     TreatmentRoute,
     attach_summaries,
-    covering_q,
-    psychotherapy_q,
     with_summary,
 )
+from clinics.search import rules
 from clinics.search.facets import count_facets
 from clinics.search.fields import (
     DEFAULT_PAGE_SIZE,
@@ -72,16 +68,6 @@ RESULT_FIELDS = [
     "clinic__offers_kap", "clinic__works_with_own_therapist", "clinic__offers_integration",
     "clinic__offers_telehealth", "clinic__offers_at_home", "clinic__telehealth_states",
 ]  # fmt: skip
-
-
-def with_any_bit(queryset, mask_field, options):
-    """Rows whose mask has the bit of any of `options` (routes or payers; models.MaskBit).
-
-    A test on the location row itself instead of a probe of the offerings or acceptances of
-    every location in the box: docs/geo-search.md, section 7.
-    """
-    wanted = sum(1 << option.bit for option in options)
-    return queryset.filter(GreaterThan(F(mask_field).bitand(wanted), 0))
 
 
 class LocationFilter(django_filters.FilterSet):
@@ -201,12 +187,7 @@ class LocationFilter(django_filters.FilterSet):
     )
 
     # Which conditions make each flag; used for the filters and for the facet counts.
-    # Psychotherapy is the rule of Clinic.offers_psychotherapy (clinics/models/clinic.py).
-    flag_conditions = {
-        "psychotherapy": psychotherapy_q("clinic__"),
-        "telehealth": Q(clinic__offers_telehealth=True) | Q(clinic__offers_at_home=True),
-        "accepting": Q(clinic__accepting_new_patients=True),
-    }
+    flag_conditions = rules.FLAG_CONDITIONS
 
     class Meta:
         model = Location
@@ -256,47 +237,22 @@ class LocationFilter(django_filters.FilterSet):
         return queryset
 
     def filter_route(self, queryset, name, routes):
-        return with_any_bit(queryset, "route_mask", routes)
+        return queryset.filter(rules.route_q(routes))
 
     def filter_condition(self, queryset, name, conditions):
-        return queryset.filter(
-            id__in=Location.conditions.through.objects.filter(condition__in=conditions).values(
-                "location"
-            )
-        )
+        return queryset.filter(rules.condition_q(conditions))
 
     def filter_insurance(self, queryset, name, payers):
-        # The mask says the payer is taken here for some route; with routes chosen, one of
-        # the location's acceptances must cover one of them (covering_q, issue 14.1).
-        queryset = with_any_bit(queryset, "payer_mask", payers)
-        if routes := self.form.cleaned_data.get("route"):
-            covering = PayerAcceptance.objects.filter(
-                covering_q(routes), location=OuterRef("pk"), payer__in=payers
-            )
-            queryset = queryset.filter(Exists(covering))
-        return queryset
+        return queryset.filter(rules.insurance_q(payers, self.form.cleaned_data.get("route")))
 
     def filter_payment(self, queryset, name, options):
-        return queryset.filter(
-            id__in=Location.payment_options.through.objects.filter(
-                paymentoption__in=options
-            ).values("location")
-        )
+        return queryset.filter(rules.payment_q(options))
 
     def filter_language(self, queryset, name, languages):
-        return queryset.filter(
-            id__in=Location.languages.through.objects.filter(language__in=languages).values(
-                "location"
-            )
-        )
+        return queryset.filter(rules.language_q(languages))
 
     def filter_max_price(self, queryset, name, value):
-        # The lowest price of the chosen routes is <= value exactly when one of those
-        # offerings starts at or below it; offerings without a price never match.
-        offerings = Offering.objects.filter(location=OuterRef("pk"), price_min_usd__lte=value)
-        if routes := self.form.cleaned_data.get("route"):
-            offerings = offerings.filter(route__in=routes)
-        return queryset.filter(Exists(offerings))
+        return queryset.filter(rules.max_price_q(value, self.form.cleaned_data.get("route")))
 
     def filter_psychotherapy(self, queryset, name, value):
         return queryset.filter(self.flag_conditions["psychotherapy"]) if value else queryset
@@ -334,12 +290,14 @@ class LocationFilter(django_filters.FilterSet):
     def sort_order(self):
         return self.form.cleaned_data.get("sort") or ("distance" if self.place else "name")
 
-    def filter_queryset(self, queryset, skip=()):
+    def filter_queryset(self, queryset, skip=(), *, per_clinic=True):
+        """The matching locations, leaving out the filters named in `skip`; with `serves`,
+        one per clinic unless `per_clinic` is false (every matching location, no radius)."""
         for name, value in self.form.cleaned_data.items():
             if name in self.filters and name not in skip:
                 queryset = self.filters[name].filter(queryset, value)
         if self.form.cleaned_data.get("serves") and "serves" not in skip:
-            return self.one_per_clinic(queryset)
+            return self.one_per_clinic(queryset) if per_clinic else queryset
         if self.place:
             return geo.within(
                 queryset, self.place.latitude, self.place.longitude, self.radius_miles
