@@ -145,9 +145,10 @@ def test_sort_by_name_is_the_default_without_near(client, listings):
 
 
 def test_sort_by_price_uses_the_lowest_price_nulls_last(client, listings):
-    # Alpha 0 (esketamine), Cascade 150, Bridge 300, Evergreen 500, Delta on request.
+    # The lowest self-pay price (issue 14.8): Cascade 150, Bridge 300, Alpha 400 (its $0
+    # esketamine is billed to Aetna), Evergreen 500, Delta on request.
     names = found(client, listings, {"sort": "price"})
-    assert names == ["Alpha", "Cascade", "Bridge", "Evergreen", "Delta"]
+    assert names == ["Cascade", "Bridge", "Alpha", "Evergreen", "Delta"]
 
 
 def test_sort_by_price_of_the_chosen_routes(client, listings):

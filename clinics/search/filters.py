@@ -13,7 +13,6 @@ from django.db.models import (
     Count,
     F,
     FloatField,
-    Min,
     OuterRef,
     Q,
     Subquery,
@@ -27,14 +26,13 @@ from clinics.models import (
     Condition,
     Language,
     Location,
-    Offering,
     Payer,
     PaymentOption,
     TreatmentRoute,
     attach_summaries,
     with_summary,
 )
-from clinics.search import rules
+from clinics.search import prices, rules
 from clinics.search.facets import count_facets
 from clinics.search.fields import (
     DEFAULT_PAGE_SIZE,
@@ -180,7 +178,10 @@ class LocationFilter(django_filters.FilterSet):
             ("verified", "Recently verified"),
         ],
         empty_label=None,
-        help_text="Order: distance (default with `near`), price, name (default without), verified.",
+        help_text="Order: distance (default with `near`), price, name (default without), verified. "
+        "`price`: the lowest price per session of the chosen routes; without `route`, the "
+        "lowest self-pay price per session of any route (an esketamine price where the "
+        "location bills insurance for it is not compared); no price last.",
         error_messages={
             "invalid_choice": 'Sort by "distance", "price", "name" or "verified".',
         },
@@ -330,13 +331,16 @@ class LocationFilter(django_filters.FilterSet):
         return queryset.order_by("clinic__name", "name", "id")
 
     def lowest_price(self):
-        """The lowest price per session of the chosen routes, or of any route."""
-        offerings = Offering.objects.filter(location=OuterRef("pk"), price_min_usd__isnull=False)
-        if routes := self.form.cleaned_data.get("route"):
-            offerings = offerings.filter(route__in=routes)
-        return Subquery(
-            offerings.order_by().values("location").annotate(low=Min("price_min_usd")).values("low")
-        )
+        """The lowest price per session of the chosen routes, or the lowest self-pay price
+        of any route (search/prices.py)."""
+        return prices.lowest_price(self.form.cleaned_data.get("route"))
+
+    @property
+    def price_order_label(self):
+        """Which price `sort=price` compares, in words; None for the other orders."""
+        if self.sort_order != "price":
+            return None
+        return prices.price_order_label(self.form.cleaned_data.get("route"))
 
     @property
     def qs(self):

@@ -11,6 +11,7 @@ from clinics.search.facets import unfaceted_options
 from clinics.search.fields import DEFAULT_RADIUS_MILES, MAX_RADIUS_MILES
 from clinics.search.filters import LocationFilter
 from clinics.search.paging import page_url
+from clinics.search.prices import RANGE_EXPLAINED
 from clinics.search.results import describe_results
 from clinics.validators import US_STATES
 
@@ -58,6 +59,8 @@ def search(request):
         origin=search.place,
         radius=search.radius_miles,
         sort=search.sort_order,
+        price_order=search.price_order_label,
+        price_range_explained=RANGE_EXPLAINED,
         facets=caching.cached_facets(search, request.GET),
         sort_links=sort_links(request, search),
         next_url=page_url(request, page.next_page_number()) if page.has_next() else None,
