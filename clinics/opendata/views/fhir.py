@@ -17,7 +17,6 @@ from django.http import HttpResponse
 from django.views.decorators.http import require_GET
 
 from clinics.models import Clinic, Clinician, OpeningHours, TreatmentRoute, locations_prefetch
-from clinics.opendata.common import page_of
 from clinics.opendata.fhir import resources, searchparams
 from clinics.opendata.fhir.capability import capability_statement
 from clinics.opendata.fhir.params import SearchForm
@@ -29,6 +28,7 @@ from clinics.opendata.fhir.queries import (
     services_for,
 )
 from clinics.opendata.listings import modified_since
+from clinics.opendata.pages import numbered_page
 
 CONTENT_TYPE = "application/fhir+json"
 
@@ -67,7 +67,7 @@ def fhir_search(resource_type, find):
                 )
             except searchparams.SearchError as error:
                 return bad_request(str(error))
-            page = page_of(matches, number=params["_page"], size=params["_count"])
+            page = numbered_page(matches, number=params["_page"], size=params["_count"])
             if page is None:
                 outcome = resources.operation_outcome(
                     "There are no results on this page.", code="not-found"

@@ -21,7 +21,7 @@ from clinics.models import (
     clinic_prefetches,
     location_prefetches,
 )
-from clinics.opendata.common import PAST_THE_END, error_response, page_of
+from clinics.opendata.common import PAST_THE_END, error_response
 from clinics.opendata.hsds.documents import organization_json
 from clinics.opendata.hsds.filters import filter_offerings
 from clinics.opendata.hsds.ids import HSDS_VERSION
@@ -47,6 +47,7 @@ from clinics.opendata.listings import (
     published_offerings,
     services_of,
 )
+from clinics.opendata.pages import numbered_page
 
 
 class InvalidQuery(Exception):
@@ -83,7 +84,7 @@ def not_found(name, noun):
 
 def page_response(items, params, serialise):
     """An HSDS Page of `items` with each item on it serialised, or 404 past the end."""
-    page = page_of(items, number=params["page"], size=params["per_page"])
+    page = numbered_page(items, number=params["page"], size=params["per_page"])
     if page is None:
         return error_response({"page": [PAST_THE_END]}, 404)
     contents = serialise(page.object_list)
