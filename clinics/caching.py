@@ -14,6 +14,7 @@ import hashlib
 import uuid
 
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 
 VERSION_KEY = "listings:version"
 # Part of every key whose value is a pickled object of ours. Bump it in the change that moves
@@ -73,6 +74,16 @@ def per_listings_version(name, compute, *, timeout=FACETS_TIMEOUT):
         value = compute()
         cache.set(key, value, timeout=timeout)
     return value
+
+
+def query_digest(queryset):
+    """A digest of the SQL `queryset` runs, with its parameters: names what it selects,
+    however it was built; None when no row can match (Django runs no SQL then)."""
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:
+        return None
+    return hashlib.sha256(repr((sql, params)).encode()).hexdigest()
 
 
 def facets_key(data, known, scope=""):

@@ -59,3 +59,19 @@ def test_api_search_is_one_query(client, django_assert_num_queries):
         body = client.get("/api/v1/locations/?near=97205&route=iv").json()
     assert body["count"] == 40
     assert all(result["routes"] and result["languages"] for result in body["results"])
+
+
+def test_browsing_without_a_place_counts_once_per_listings_version(client):
+    """Without a circle a search can match most of the directory: the page reads its twenty
+    rows only (no count(*) OVER () of every match, 130 ms at 100k), and the exact total is
+    kept until a listing changes (issue 16.4)."""
+    many_rich_locations(3)
+    url = "/api/v1/locations/?route=iv&page_size=2"
+    assert client.get(url).json()["count"] == 3
+    with CaptureQueriesContext(connection) as captured:
+        body = client.get(url).json()
+    assert body["count"] == 3 and len(body["results"]) == 2
+    assert len(captured) == 1 and " OVER " not in captured[0]["sql"]
+    many_rich_locations(1)  # a change: the next search counts again, exactly
+    assert client.get(url).json()["count"] == 4
+    assert client.get("/search/?route=iv").context["page"].paginator.count == 4

@@ -13,9 +13,6 @@ A list qualifies when it is a QuerySet ordered by plain ascending fields that gi
 order (the last one unique); anything else pages as before.
 """
 
-import hashlib
-
-from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Q, QuerySet
 
@@ -74,11 +71,11 @@ def numbered_page(items, *, number, size):
     fields = seek_fields(items)
     if fields is None:
         return page_of(items, number=number, size=size)
-    try:
-        sql, params = items.values_list(*fields).query.sql_with_params()
-    except EmptyResultSet:  # a filter no row can match (an id list that is empty)
+    keys = items.values_list(*fields)
+    digest = caching.query_digest(keys)
+    if digest is None:  # a filter no row can match (an id list that is empty)
         return page_of(items, number=number, size=size)
-    digest = hashlib.sha256(repr((sql, params)).encode()).hexdigest()
+    sql, params = keys.query.sql_with_params()
     total, anchors = caching.per_listings_version(
         f"pages:{digest}", lambda: numbered(sql, params, fields)
     )

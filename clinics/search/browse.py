@@ -51,6 +51,7 @@ def state_page(request, state):
         "state_name": US_STATES[code],
         "place_name": US_STATES[code],
         "cities": places.cities(code),
+        "listings_version": caching.listings_version(),
         "breadcrumbs": [
             ("Home", "/"),
             ("Providers by state", "/providers/"),
