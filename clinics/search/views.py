@@ -75,19 +75,28 @@ def search(request):
             "radius_miles": None if search.form.cleaned_data.get("serves") else search.radius_miles,
         },
         map_points=[
-            {
-                "number": page.start_index() + index,
-                "lat": location.latitude,
-                "lng": location.longitude,
-                "name": location.name or location.clinic.name,
-                "clinic": location.clinic.name,
-                "url": location.get_absolute_url(),
-            }
+            map_point(location, page.start_index() + index)
             for index, location in enumerate(page.object_list)
             if location.has_coordinates
         ],
     )
     return render(request, "clinics/search.html", context)
+
+
+def map_point(location, number):
+    """A numbered marker of the results map: five decimals place it within a metre, and the
+    clinic is named only when the location has a name of its own (the page's weight, issue 7)."""
+    name = location.name or location.clinic.name
+    point = {
+        "number": number,
+        "lat": round(location.latitude, 5),
+        "lng": round(location.longitude, 5),
+        "name": name,
+        "url": location.get_absolute_url(),
+    }
+    if location.clinic.name != name:
+        point["clinic"] = location.clinic.name
+    return point
 
 
 def state_search_url(request, form):

@@ -32,7 +32,11 @@ def test_search_by_zip_filter_page_open_a_clinic_and_see_the_map(site, page):
     map_element = page.locator("#results-map")
     expect(map_element).to_be_visible()
     expect(map_element).to_have_class(re.compile(r"\bleaflet-container\b"))
-    expect(map_element.locator(".leaflet-interactive")).to_have_count(20)
+    # One numbered marker per result on the page, like the list; the searched place and the
+    # circle searched around it besides.
+    expect(map_element.locator(".map-number")).to_have_count(20)
+    expect(map_element.locator(".map-number").first).to_have_text("1")
+    expect(map_element.locator("path.leaflet-interactive")).to_have_count(2)
     expect(map_element.locator("img.leaflet-tile-loaded").first).to_be_visible()
     assert site.tile_requests
 
