@@ -272,6 +272,15 @@ def axe_violations(page, exclude=()):
     ]
 
 
+def open_filters(page):
+    """Open the results page's filters. search.js opens them on wide screens once the page
+    has loaded; toggling the summary before it runs would let it be closed again."""
+    page.wait_for_load_state("load")
+    filters = page.locator("details.filters")
+    if filters.get_attribute("open") is None:
+        filters.locator("summary").click()
+
+
 def horizontal_overflow(page):
     """How many CSS pixels the page is wider than the viewport (0 means no sideways scroll)."""
     return page.evaluate(

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import axe_violations, screenshot
+from tests.browser.conftest import axe_violations, open_filters, screenshot
 from tests.browser.test_mobile_and_weight import PHONE
 from tests.builders import SEARCH_ZIP
 
@@ -19,9 +19,7 @@ pytestmark = [
 
 def test_tick_a_filter_see_its_chip_and_remove_it(site, page):
     page.goto(f"/search/?near={SEARCH_ZIP}")
-    filters = page.locator("details.filters")
-    if not filters.evaluate("details => details.open"):
-        filters.locator("summary").click()
+    open_filters(page)
     # With JavaScript, ticking applies the filter at once: no button press.
     page.get_by_role("group", name="Treatment route").get_by_role(
         "checkbox", name=re.compile(r"^Esketamine")

@@ -6,6 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.conftest import open_filters
 from tests.builders import CLUSTER_SIZE, SEARCH_ZIP
 
 pytestmark = [
@@ -46,13 +47,12 @@ def test_search_by_zip_filter_page_open_a_clinic_and_see_the_map(site, page):
     assert len(result_names(page)) == CLUSTER_SIZE - 20
 
     # Filter: esketamine only (every third clinic of the cluster, all covered by Aetna).
-    filters = page.locator("details.filters")
-    if not filters.evaluate("details => details.open"):
-        filters.locator("summary").click()
+    open_filters(page)
+    # Ticking applies the filter at once (search.js); no "Update results" needed.
     page.get_by_role("group", name="Treatment route").get_by_role(
         "checkbox", name=re.compile(r"^Esketamine")
     ).check()
-    page.get_by_role("button", name="Update results").click()
+    page.wait_for_url(re.compile(r"route=esketamine"))
     expect(heading).to_contain_text("8 Esketamine locations within 25 miles of")
     assert "route=esketamine" in page.url
     assert "page=" not in page.url

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import axe_violations, horizontal_overflow, screenshot
+from tests.browser.conftest import axe_violations, horizontal_overflow, open_filters, screenshot
 
 pytestmark = [
     pytest.mark.browser,
@@ -77,9 +77,7 @@ def test_from_a_city_page_to_a_printed_comparison(site, javascript):
     expect(page.locator("#results-heading")).to_contain_text("within 25 miles of Portland")
 
     # Filter: IV only, shown as a chip that would remove it (issue 19.5).
-    filters = page.locator("details.filters")
-    if not filters.evaluate("details => details.open"):
-        filters.locator("summary").click()
+    open_filters(page)
     page.get_by_role("group", name="Treatment route").get_by_role(
         "checkbox", name=re.compile(r"^IV infusion")
     ).check()
