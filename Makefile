@@ -6,9 +6,21 @@ UV := $(shell if uv --version >/dev/null 2>&1; then echo uv; else echo "$(PYTHON
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve test lint format migrations-check demo bench clean
+.PHONY: install run serve test lint format migrations-check demo bench clean messages
 
-install: .venv/.installed
+# The translation catalogues (locale/<language>/LC_MESSAGES/django.po) compiled for Django;
+# the .mo files are built here, never committed (docs/translation.md).
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
+
+install: .venv/.installed $(MO_FILES)
+
+locale/%.mo: locale/%.po .venv/.installed
+	$(UV) run pybabel compile --statistics -i $< -o $@
+
+# After changing strings in the code or templates: brings every catalogue up to date (needs
+# GNU gettext's xgettext); translate what it adds, then `make install` compiles it.
+messages: .venv/.installed
+	DEBUG=1 $(UV) run python manage.py makemessages --all
 
 .venv/.installed: pyproject.toml uv.lock
 	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --user uv \

@@ -7,7 +7,8 @@ from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
 from django.db.models.functions import Coalesce, Greatest
-from django.urls import reverse
+from django.urls import reverse, translate_url
+from django.utils import translation
 
 from clinics.models import Clinic, Condition, TreatmentRoute
 from clinics.search import places
@@ -21,7 +22,12 @@ class _SiteDomain:
 
 
 class PublicSitemap(Sitemap):
-    """A sitemap whose addresses start with SITE_URL."""
+    """A sitemap whose addresses start with SITE_URL, every page in English and in Spanish,
+    each naming the other as its alternate (issue 20)."""
+
+    i18n = True
+    alternates = True
+    x_default = True
 
     def get_urls(self, page=1, site=None, protocol=None):
         scheme, _, rest = settings.SITE_URL.partition("://")
@@ -99,7 +105,8 @@ class PlaceSitemap(PublicSitemap):
         return [*states, *(city.url for city in places.cities() if city.latitude is not None)]
 
     def location(self, url):
-        return url
+        # Sitemap.i18n calls this with each language active.
+        return translate_url(url, translation.get_language())
 
 
 SITEMAPS = {

@@ -12,7 +12,13 @@ app_name = "clinics"
 root_urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("language/<slug:code>/", views.switch_language, name="switch_language"),
+    # The JSON search API: one address whatever the language (outside i18n_patterns).
+    path("api/v1/locations/", api.location_list, name="api-locations"),
+    path("api/v1/clinics/<slug:slug>/", api.clinic_detail, name="api-clinic"),
 ]
+
+# The pages, in every language: English at the root, Spanish under /es/ (directory/urls.py).
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -28,6 +34,4 @@ urlpatterns = [
     path("about/", views.about, name="about"),
     path("how-we-verify/", views.how_we_verify, name="how-we-verify"),
     path("privacy/", views.privacy, name="privacy"),
-    path("api/v1/locations/", api.location_list, name="api-locations"),
-    path("api/v1/clinics/<slug:slug>/", api.clinic_detail, name="api-clinic"),
 ]

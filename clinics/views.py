@@ -4,12 +4,13 @@ Views parse input, call a queryset or a domain function, and render.
 """
 
 from django.conf import settings
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.urls import reverse
-from django.views.decorators.cache import cache_control
+from django.urls import reverse, translate_url
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import cache_control, never_cache
 
-from clinics import caching
+from clinics import caching, languages
 from clinics.clinic_page import clinic_page_context
 from clinics.mail import absolute_url
 from clinics.models import (
@@ -84,7 +85,35 @@ def clinic_detail(request, slug):
 
 # What crawlers leave alone (issue 19.2): staff pages, and the APIs (their data is in the
 # downloads and the pages already). The /api/ page that documents them stays crawlable.
-ROBOTS_DISALLOWED = ["/admin/", "/moderation/", "/manage/", "/account/", "/api/v1/", "/fhir/"]
+ROBOTS_DISALLOWED = [
+    *("/admin/", "/moderation/", "/manage/", "/account/", "/api/v1/", "/fhir/", "/language/"),
+    *("/es/moderation/", "/es/manage/", "/es/account/"),
+]
+
+
+@never_cache
+def switch_language(request, code):
+    """The language switch on every page (issue 20): remembers the choice in the language
+    cookie and goes to the page `next` names, in that language, its search kept. A link, not
+    a form, so pages carry no CSRF token; robots.txt keeps crawlers out (they follow the
+    hreflang alternates instead)."""
+    if not languages.supported(code):
+        raise Http404("No such language")
+    target = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ) or not target.startswith("/"):
+        target = "/"
+    response = HttpResponseRedirect(translate_url(target, code))
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        code,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    return response
 
 
 @cache_control(max_age=86400, public=True)

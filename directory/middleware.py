@@ -1,9 +1,15 @@
 """Cross-cutting HTTP concerns: request ids for the logs, the Permissions-Policy header, the
-client's address, and 503 pages while the database is unavailable."""
+client's address, the visitor's language, and 503 pages while the database is unavailable."""
 
 import re
 import uuid
 
+from django.conf import settings
+from django.http import HttpResponseRedirect
+from django.urls import translate_url
+from django.utils import translation
+
+from clinics import languages
 from directory.client import client_ip
 from directory.errors import DATABASE_UNAVAILABLE, database_unavailable
 from directory.logs import request_id_var
@@ -73,3 +79,27 @@ class DatabaseUnavailableMiddleware:
         if isinstance(exception, DATABASE_UNAVAILABLE):
             return database_unavailable(request, exception)
         return None
+
+
+class PreferredLanguageMiddleware:
+    """A visitor who chose Spanish, or whose browser asks for it first, is sent from a page's
+    English address to its Spanish one (issue 20). English addresses stay English for
+    everyone else (crawlers, links, a visitor who chose English); only GET and HEAD of pages
+    that exist in both languages move. After LocaleMiddleware, which reads the prefix."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method in ("GET", "HEAD") and not translation.get_language_from_path(
+            request.path_info
+        ):
+            wanted = languages.preferred(request)
+            if wanted != settings.LANGUAGE_CODE:
+                full_path = request.get_full_path()
+                target = translate_url(full_path, wanted)
+                if target != full_path:
+                    response = HttpResponseRedirect(target)
+                    response["Vary"] = "Accept-Language, Cookie"
+                    return response
+        return self.get_response(request)

@@ -112,6 +112,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "directory.middleware.PreferredLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -279,7 +281,16 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en-us"
+# English at the site's root, Spanish under /es/ (issue 20; docs/translation.md). The catalogue
+# is locale/es/LC_MESSAGES/django.po; `make install` compiles it.
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# The visitor's choice, remembered for a year; the cookie is read by LocaleMiddleware and by
+# directory.middleware.PreferredLanguageMiddleware.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SECURE = not DEBUG and not TESTING
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "America/New_York"
 USE_I18N = True
 USE_TZ = True

@@ -1,3 +1,4 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
@@ -25,12 +26,18 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
-    # Clinic staff keep their listings here (issue 17), not in the admin.
-    path("manage/", include("clinics.manage.urls")),
+    # robots.txt, the sitemap, the language switch and the JSON search API: one address each.
     *root_urlpatterns,
-    # Report / claim / list-your-clinic and the moderation queue (issue 4); before clinics.urls.
-    path("", include("clinics.moderation.urls")),
-    path("", include("clinics.urls")),
     # Open data: HSDS and FHIR APIs, the OpenAPI description and docs, downloads (issue 8).
     path("", include("clinics.opendata.urls")),
 ]
+
+# Every page people read, in English at the root and in Spanish under /es/ (issue 20).
+urlpatterns += i18n_patterns(
+    # Clinic staff keep their listings here (issue 17), not in the admin.
+    path("manage/", include("clinics.manage.urls")),
+    # Report / claim / list-your-clinic and the moderation queue (issue 4); before clinics.urls.
+    path("", include("clinics.moderation.urls")),
+    path("", include("clinics.urls")),
+    prefix_default_language=False,
+)

@@ -80,8 +80,9 @@ def assert_fits_strict_csp(html):
         assert script["attrs"].get("src", "").startswith("/static/"), script
         assert not script["text"].strip()
     assert "cdn" not in html.lower()
-    # Only the canonical link is absolute: it names this page, and loads nothing.
-    assert not re.search(r'<link(?![^>]*rel="canonical")[^>]+href="https?://', html)
+    # Only the canonical and alternate-language links are absolute: they name this page (in
+    # each language), and load nothing.
+    assert not re.search(r'<link(?![^>]*rel="(canonical|alternate)")[^>]+href="https?://', html)
 
 
 @pytest.fixture(scope="module")
