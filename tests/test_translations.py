@@ -30,9 +30,9 @@ ONE_LANGUAGE_DIRS = ("admin/",)
 def _templates():
     for path in sorted(TEMPLATES.rglob("*")):
         name = path.relative_to(TEMPLATES).as_posix()
-        if path.suffix in (".html", ".txt") and name not in ONE_LANGUAGE:
-            if not name.startswith(ONE_LANGUAGE_DIRS):
-                yield name
+        readable = path.suffix in (".html", ".txt") and name not in ONE_LANGUAGE
+        if readable and not name.startswith(ONE_LANGUAGE_DIRS):
+            yield name
 
 
 @pytest.mark.parametrize("name", list(_templates()))
