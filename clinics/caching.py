@@ -15,6 +15,7 @@ import uuid
 
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
+from django.utils import translation
 
 VERSION_KEY = "listings:version"
 # Part of every key whose value is a pickled object of ours. Bump it in the change that moves
@@ -66,9 +67,10 @@ def reference_options(model, key, *, version=None):
 
 
 def per_listings_version(name, compute, *, timeout=FACETS_TIMEOUT):
-    """`compute()`, once per listings version: counts every visitor sees alike (the home
-    page's) cost a scan of the listings each, yet change only when a listing does."""
-    key = f"{name}:v{PICKLE_FORMAT}:{listings_version()}"
+    """`compute()`, once per listings version and language: counts every visitor sees alike
+    (the home page's) cost a scan of the listings each, yet change only when a listing does;
+    what they name is in the page's language (issue 20)."""
+    key = f"{name}:v{PICKLE_FORMAT}:{listings_version()}:{translation.get_language()}"
     value = cache.get(key)
     if value is None:
         value = compute()
@@ -95,7 +97,8 @@ def facets_key(data, known, scope=""):
         for name in data
         if name in known and name not in NOT_FACET_INPUTS
     )
-    digest = hashlib.sha256(repr((scope, inputs)).encode()).hexdigest()
+    # The language too: counts are alike, but their labels are in the page's language.
+    digest = hashlib.sha256(repr((scope, translation.get_language(), inputs)).encode()).hexdigest()
     return f"facets:v{PICKLE_FORMAT}:{listings_version()}:{digest}"
 
 

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse, translate_url
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import cache_control, never_cache
 
@@ -104,7 +105,10 @@ def switch_language(request, code):
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ) or not target.startswith("/"):
         target = "/"
-    response = HttpResponseRedirect(translate_url(target, code))
+    # translate_url reads `target` in the language of its own address.
+    with translation.override(translation.get_language_from_path(target) or settings.LANGUAGE_CODE):
+        target = translate_url(target, code)
+    response = HttpResponseRedirect(target)
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,
         code,

@@ -96,3 +96,11 @@ def test_the_catalogue_holds_every_marked_string(tmp_path):
     assert not fresh - committed, (
         f"run `make messages` and translate: {sorted(fresh - committed)[:20]}"
     )
+
+
+@pytest.mark.django_db
+def test_the_reference_words_file_is_in_step_with_the_data():
+    """clinics/reference_text.py lists every route, condition, payment and payer word."""
+    from django.core.management import call_command
+
+    call_command("reference_text", "--check")

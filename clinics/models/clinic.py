@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from simple_history.models import HistoricalRecords
 
 from clinics.models.changes import ChangeAuthor
@@ -368,7 +369,7 @@ class Clinic(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        before, after = _clinic_url_around_slug(get_script_prefix())
+        before, after = _clinic_url_around_slug(get_script_prefix(), get_language())
         return f"{before}{self.slug}{after}"
 
     @property
@@ -437,8 +438,9 @@ STAFF_EDITABLE_STATUSES = [Clinic.Status.DRAFT, Clinic.Status.REJECTED]
 
 
 @functools.lru_cache(maxsize=8)
-def _clinic_url_around_slug(script_prefix):
-    """The clinic page's URL before and after the slug, reversed once per script prefix.
+def _clinic_url_around_slug(script_prefix, language):
+    """The clinic page's URL before and after the slug, reversed once per script prefix and
+    language (/es/clinics/... in Spanish; issue 20).
 
     reverse() for every result was a tenth of a search's Python time (bench/run.py); a slug
     is ASCII letters, digits and hyphens, which reverse() would leave as they are.

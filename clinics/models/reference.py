@@ -2,12 +2,20 @@
 
 It comes from data migrations; its slugs are part of the import format and the API. Routes and
 payers each own a bit of the location masks (MaskBit), so a search filters on the location row.
+
+Names and texts are stored in English, the words of the migrations, and read in the page's
+language through the translation catalogue (`label`, `translated()`; issue 20):
+clinics/reference_text.py lists them for makemessages, and a test keeps it in step with the
+data. Language names come from the Unicode CLDR (Babel) instead of 184 catalogue entries.
 """
 
+from babel import Locale, UnknownLocaleError
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import translation
+from django.utils.translation import gettext, pgettext
 
 from clinics.validators import validate_single_line
 
@@ -26,7 +34,17 @@ class ReferenceData(models.Model):
         ordering = ["sort_order", "name"]
 
     def __str__(self):
-        return self.name
+        return self.label
+
+    @property
+    def label(self):
+        """The name in the active language (the API and the admin read `name`, in English)."""
+        return gettext(self.name) if self.name else ""
+
+    def translated(self, field):
+        """A text field's value in the active language: "description", "session", ..."""
+        value = getattr(self, field)
+        return gettext(value) if value else value
 
     def display_order(self):
         """The key of Meta.ordering, for sorting instances already in memory."""
@@ -100,6 +118,11 @@ class TreatmentRoute(MaskBit, ReferenceData):
         """The name's first word, for lists that name routes often: "IV", "Esketamine"."""
         return self.name.split()[0]
 
+    @property
+    def short_label(self):
+        """short_name in the active language."""
+        return pgettext("short name of a treatment route", self.short_name)
+
 
 class Condition(ReferenceData):
     """A condition clinics treat with ketamine; evidence strength differs between them."""
@@ -161,7 +184,19 @@ class Language(models.Model):
         ordering = ["name"]
 
     def __str__(self):
-        return self.name
+        return self.label
+
+    @property
+    def label(self):
+        """The language's name in the active language: our English name, else the CLDR's."""
+        active = translation.get_language() or "en"
+        if active == "en":
+            return self.name
+        try:
+            local = Locale.parse(active).languages.get(self.code)
+        except (ValueError, UnknownLocaleError):
+            local = None
+        return local[:1].upper() + local[1:] if local else self.name
 
     def display_order(self):
         return self.name

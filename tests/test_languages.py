@@ -1,0 +1,126 @@
+"""English at the root, Spanish under /es/ (issue 20): which address a visitor gets, the
+switch, the remembered choice, alternates for search engines, and data words in Spanish."""
+
+import re
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
+
+from tests.builders import ClinicFactory, LocationFactory
+from tests.builders.factories import language, route
+from tests.builders.listings import offer
+
+pytestmark = pytest.mark.django_db
+
+SPANISH = {"HTTP_ACCEPT_LANGUAGE": "es-MX,es;q=0.9,en;q=0.5"}
+
+
+def _lang(response):
+    return re.search(r'<html lang="([a-z-]+)"', response.text)[1]
+
+
+def test_english_at_the_root_and_spanish_under_es(client):
+    english = client.get("/")
+    spanish = client.get("/es/")
+    assert _lang(english) == "en" and "Find a provider" in english.text
+    assert _lang(spanish) == "es" and "Buscar un proveedor" in spanish.text
+    assert spanish["Content-Language"] == "es"
+
+
+def test_the_988_line_in_spanish_says_988_answers_in_spanish(client):
+    text = client.get("/es/").text
+    assert "Llame o envíe un mensaje de texto al" in text
+    assert "oprima 2 para español" in text
+    assert 'href="tel:988"' in text
+
+
+def test_a_first_visit_follows_the_browsers_language(client):
+    response = client.get("/search/?near=97205&route=iv", **SPANISH)
+    assert response.status_code == 302
+    assert response["Location"] == "/es/search/?near=97205&route=iv"
+    assert "Accept-Language" in response["Vary"]
+    assert client.get("/search/?near=97205", HTTP_ACCEPT_LANGUAGE="en-US").status_code == 200
+    # A crawler or a link checker sends no Accept-Language: English stays English.
+    assert client.get("/search/?near=97205").status_code == 200
+
+
+def test_the_switch_keeps_the_page_and_its_search_and_remembers_the_choice(client):
+    page = client.get("/search/?near=97205&route=iv").text
+    link = re.search(r'<a href="([^"]+)" hreflang="es" lang="es">Español</a>', page)[1]
+    switched = client.get(link.replace("&amp;", "&"))
+    assert switched.status_code == 302
+    assert switched["Location"] == "/es/search/?near=97205&route=iv"
+    assert switched.cookies[settings.LANGUAGE_COOKIE_NAME].value == "es"
+    # Remembered: the English address of another page now leads to its Spanish one...
+    assert client.get("/guides/")["Location"] == "/es/guides/"
+    # ...until English is chosen, which an English browser language does not override.
+    back = client.get("/language/en/?next=/es/guides/", **SPANISH)
+    assert back["Location"] == "/guides/"
+    assert client.get("/guides/", **SPANISH).status_code == 200
+
+
+def test_the_switch_refuses_other_sites_and_unknown_languages(client):
+    assert client.get("/language/es/?next=https://evil.example/")["Location"] == "/es/"
+    assert client.get("/language/es/?next=//evil.example/x")["Location"] == "/es/"
+    assert client.get("/language/fr/?next=/").status_code == 404
+
+
+def test_forms_are_never_redirected(client):
+    """A POST to an English address is answered there, whatever the browser asks for."""
+    response = client.post(reverse("list_your_clinic"), {}, **SPANISH)
+    assert response.status_code != 302 or not response["Location"].startswith("/es/")
+
+
+def test_the_apis_keep_one_address_and_english(client):
+    LocationFactory(clinic=ClinicFactory())
+    response = client.get("/api/v1/locations/", **SPANISH)
+    assert response.status_code == 200 and response["Content-Type"].startswith("application/json")
+    assert client.get("/es/api/v1/locations/").status_code == 404
+    assert client.get("/api/v1/hsds/services/", **SPANISH).status_code == 200
+    assert client.get("/admin/login/", **SPANISH).status_code == 200
+
+
+def test_pages_name_their_address_in_every_language(client):
+    site = settings.SITE_URL
+    text = client.get("/es/search/?near=97205").text
+    assert f'<link rel="alternate" hreflang="en" href="{site}/search/">' in text
+    assert f'<link rel="alternate" hreflang="es" href="{site}/es/search/">' in text
+    assert f'<link rel="alternate" hreflang="x-default" href="{site}/search/">' in text
+    assert f'<link rel="canonical" href="{site}/es/search/">' in text
+
+
+def test_the_sitemap_lists_both_languages_as_alternates(client):
+    ClinicFactory(slug="calm-clinic")
+    site = settings.SITE_URL
+    xml = client.get("/sitemap.xml").text
+    assert f"<loc>{site}/clinics/calm-clinic/</loc>" in xml
+    assert f"<loc>{site}/es/clinics/calm-clinic/</loc>" in xml
+    assert f'hreflang="es" href="{site}/es/guides/"' in xml
+
+
+def test_robots_keep_crawlers_off_the_switch(client):
+    assert "Disallow: /language/" in client.get("/robots.txt").text
+
+
+def test_reference_words_are_read_in_the_pages_language():
+    iv, spanish = route("iv"), language("es")
+    with translation.override("es"):
+        assert iv.label == "Infusión intravenosa (IV)"
+        assert iv.short_label == "IV"
+        assert route("esketamine").short_label == "Esketamina"
+        assert spanish.label == "Español"
+        assert language("de").label == "Alemán"
+        assert iv.translated("session").startswith("Cada infusión dura")
+    with translation.override("en"):
+        assert iv.label == iv.name == "IV infusion"
+        assert language("de").label == "German"
+
+
+def test_results_in_spanish_name_routes_in_spanish_even_after_an_english_visit(client):
+    location = LocationFactory(clinic=ClinicFactory())
+    offer(location, "iv", 400, 500)
+    client.get("/search/?near=97205")  # counts cached for the English page first
+    text = client.get("/es/search/?near=97205").text
+    assert "Infusión intravenosa (IV)" in text
