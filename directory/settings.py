@@ -286,6 +286,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("es", "Español")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Spanish numbers and dates as written in the US (directory/formats/es/formats.py).
+FORMAT_MODULE_PATH = ["directory.formats"]
 # The visitor's choice, remembered for a year; the cookie is read by LocaleMiddleware and by
 # directory.middleware.PreferredLanguageMiddleware.
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600

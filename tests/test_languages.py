@@ -124,3 +124,50 @@ def test_results_in_spanish_name_routes_in_spanish_even_after_an_english_visit(c
     client.get("/search/?near=97205")  # counts cached for the English page first
     text = client.get("/es/search/?near=97205").text
     assert "Infusión intravenosa (IV)" in text
+
+
+def _title(response):
+    return re.search(r"<title>(.*?)</title>", response.text, re.S)[1].strip()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/search/",
+        "/search/?near=97205",
+        "/clinics/calm-clinic/",
+        "/clinics/no-such-clinic/",
+        "/guides/",
+        "/guides/routes/iv/",
+        "/guides/conditions/ptsd/",
+        "/providers/",
+        "/providers/or/",
+        "/providers/or/portland/",
+        "/about/",
+        "/how-we-verify/",
+        "/privacy/",
+        "/compare/?clinic=calm-clinic",
+        "/clinics/calm-clinic/report/",
+        "/clinics/calm-clinic/claim/",
+        "/list-your-clinic/",
+        "/manage/login/",
+        "/manage/password/forgot/",
+    ],
+)
+def test_every_public_page_reads_in_spanish_under_es(client, path):
+    clinic = ClinicFactory(slug="calm-clinic")
+    offer(LocationFactory(clinic=clinic), "iv", 400, 500)
+    english, spanish = client.get(path), client.get("/es" + path)
+    assert spanish.status_code == english.status_code
+    assert _lang(english) == "en" and _lang(spanish) == "es"
+    assert _title(spanish) != _title(english), "the title is not translated"
+    assert "Buscar un proveedor" in spanish.text and "Find a provider" not in spanish.text
+
+
+def test_spanish_pages_write_numbers_as_in_the_us():
+    from django.utils import formats
+
+    with translation.override("es"):
+        assert formats.localize(12.5) == "12.5"
+        assert formats.number_format(1234.5, decimal_pos=1, force_grouping=True) == "1,234.5"

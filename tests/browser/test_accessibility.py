@@ -40,25 +40,36 @@ PUBLIC_PAGES = {
 }
 
 
-def test_axe_finds_no_violations_on_public_pages(site):
+# The same pages in Spanish (issue 20); the API documentation has one, English, address.
+SPANISH_PAGES = {
+    f"{name}, in Spanish": f"/es{url}"
+    for name, url in PUBLIC_PAGES.items()
+    if name != "API documentation"
+}
+SPANISH_PAGES["staff sign-in, in Spanish"] = "/es/manage/login/"
+
+
+@pytest.mark.parametrize("pages", [PUBLIC_PAGES, SPANISH_PAGES], ids=["english", "spanish"])
+def test_axe_finds_no_violations_on_public_pages(site, pages):
     page = site.new_page()
     found = {}
-    for name, url in PUBLIC_PAGES.items():
+    for name, url in pages.items():
         response = page.goto(url)
         assert response.status in (200, 400, 404), (name, response.status)
         if violations := axe_violations(page):
             found[name] = violations
     assert not found, "\n".join(
-        f"{name} ({PUBLIC_PAGES[name]}):\n  " + "\n  ".join(violations)
+        f"{name} ({pages[name]}):\n  " + "\n  ".join(violations)
         for name, violations in found.items()
     )
 
 
-def test_axe_finds_no_violations_on_mobile_pages(site):
+@pytest.mark.parametrize("prefix", ["", "/es"], ids=["english", "spanish"])
+def test_axe_finds_no_violations_on_mobile_pages(site, prefix):
     page = site.new_page(viewport={"width": 375, "height": 800}, is_mobile=True, has_touch=True)
     found = {}
     for name in ("home", "search results", "clinic detail", "report form"):
-        page.goto(PUBLIC_PAGES[name])
+        page.goto(prefix + PUBLIC_PAGES[name])
         if violations := axe_violations(page):
             found[name] = violations
     assert not found, found
