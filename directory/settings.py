@@ -402,6 +402,12 @@ VERIFICATION_VALID_DAYS_BY_FACT = {
     for fact in ("phone", "website", "npi", "rems", "prices", "address", "hours", "accepting")
     if os.environ.get(f"VERIFICATION_VALID_DAYS_{fact.upper()}")
 }
+# Clinic staff (issue 17): every LISTING_CONFIRM_INTERVAL_DAYS their staff are asked "Is your
+# listing still right?" (manage.py ask_listing_confirmation, run daily), and the one-click
+# link in that email works for as long; an owner's invitation link works for
+# STAFF_INVITATION_VALID_DAYS.
+LISTING_CONFIRM_INTERVAL_DAYS = env_int("LISTING_CONFIRM_INTERVAL_DAYS", 30)
+STAFF_INVITATION_VALID_DAYS = env_int("STAFF_INVITATION_VALID_DAYS", 14)
 NPI_REGISTRY_ONLINE = env_bool("NPI_REGISTRY_ONLINE")
 NPI_REGISTRY_URL = os.environ.get("NPI_REGISTRY_URL", "https://npiregistry.cms.hhs.gov/api/")
 

@@ -118,6 +118,8 @@ class ClinicAdmin(ClinicBulkAdminMixin, ClinicScopedAdminMixin, ReadOnlyHistoryA
     readonly_fields = [
         "created_at",
         "updated_at",
+        "staff_confirmed_on",
+        "confirmation_asked_at",
         "import_source",
         "import_ref",
         "draft_of",
@@ -172,6 +174,7 @@ class ClinicAdmin(ClinicBulkAdminMixin, ClinicScopedAdminMixin, ReadOnlyHistoryA
                     "review_note",
                     ("review_claimed_by", "review_claimed_at"),
                     "flagged_stale_at",
+                    ("staff_confirmed_on", "confirmation_asked_at"),
                 ]
             },
         ),

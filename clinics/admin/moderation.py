@@ -1,9 +1,9 @@
-"""Admins of moderation records: staff memberships, reports and claim requests."""
+"""Admins of moderation records: staff memberships and invitations, reports, claim requests."""
 
 from django.contrib import admin
 
 from clinics.admin.scoping import ReadOnlyHistoryAdmin
-from clinics.models import ClaimRequest, Report, StaffMembership
+from clinics.models import ClaimRequest, Report, StaffInvitation, StaffMembership
 
 
 @admin.register(StaffMembership)
@@ -15,6 +15,24 @@ class StaffMembershipAdmin(ReadOnlyHistoryAdmin):
     autocomplete_fields = ["user", "clinic"]
     fields = ["user", "clinic", "role", "created_at"]
     readonly_fields = ["created_at"]
+
+
+@admin.register(StaffInvitation)
+class StaffInvitationAdmin(ReadOnlyHistoryAdmin):
+    """Invitations owners sent at /manage/ (issue 17): moderators read them and their history."""
+
+    list_display = ["email", "clinic", "invited_by", "created_at", "accepted_at"]
+    list_filter = [("accepted_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["clinic", "invited_by"]
+    search_fields = ["email", "clinic__name"]
+    fields = ["clinic", "email", "invited_by", "created_at", "accepted_at", "accepted_by"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False  # owners invite at /manage/, which signs and emails the link
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Report)

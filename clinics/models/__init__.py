@@ -55,6 +55,7 @@ from clinics.models.staff import (
     CLINIC_STAFF_GROUP,
     MODERATOR_GROUP,
     ModeratorPreference,
+    StaffInvitation,
     StaffMembership,
 )
 from clinics.models.summaries import (
@@ -113,6 +114,7 @@ __all__ = [
     "ReferenceData",
     "Report",
     "RowsOfLocation",
+    "StaffInvitation",
     "StaffMembership",
     "TreatmentRoute",
     "FactCheck",

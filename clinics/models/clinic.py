@@ -54,10 +54,13 @@ def psychotherapy_q(path=""):
     )
 
 
-# A listing not verified by a moderator for this long "may be outdated" (issue 14.5). One rule,
-# read at request time from the dates: Clinic.is_stale for the pages, ClinicQuerySet.stale()
-# for the moderators' queue and the emails of flag_stale_listings; no flag has to be set.
+# A listing neither verified by a moderator nor confirmed by its staff for this long "may be
+# outdated" (issue 14.5, issue 17). One rule, read at request time from the dates:
+# Clinic.is_stale for the pages, ClinicQuerySet.stale() for the moderators' queue and the
+# emails of flag_stale_listings; no flag has to be set.
 STALE_AFTER = datetime.timedelta(days=365)
+# The dates that keep a listing fresh: a moderator's verification, the staff's confirmation.
+FRESH_DATES = ("verified_at", "staff_confirmed_on")
 
 
 def stale_cutoff(now=None):
@@ -107,9 +110,9 @@ class ClinicQuerySet(models.QuerySet):
     def stale(self, now=None):
         """Listings that may be outdated (STALE_AFTER): the rule of Clinic.is_stale in SQL."""
         day, moment = stale_cutoff(now)
-        return self.filter(
-            Q(verified_at__lt=day) | Q(verified_at__isnull=True, created_at__lt=moment)
-        )
+        old = [Q(**{f"{name}__lt": day}) | Q(**{f"{name}__isnull": True}) for name in FRESH_DATES]
+        dated = functools.reduce(operator.or_, (Q(**{f"{n}__isnull": False}) for n in FRESH_DATES))
+        return self.filter(*old).filter(dated | Q(created_at__lt=moment))
 
 
 class Clinic(models.Model):
@@ -317,6 +320,21 @@ class Clinic(models.Model):
         '"may be outdated" from the verification date itself, flagged or not.',
     )
 
+    # The monthly "Is your listing still right?" (issue 17, clinics.moderation.confirming).
+    staff_confirmed_on = models.DateField(
+        "confirmed by the clinic on",
+        null=True,
+        blank=True,
+        help_text='The last day the clinic\'s staff said "Everything is still right". '
+        'Like a moderator\'s verification, it keeps the listing from reading "may be outdated".',
+    )
+    confirmation_asked_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text='When the staff were last emailed "Is your listing still right?", so they are '
+        "asked once per LISTING_CONFIRM_INTERVAL_DAYS.",
+    )
+
     history = HistoricalRecords(
         m2m_fields=[memberships], excluded_fields=["draft_base"], bases=[ChangeAuthor]
     )
@@ -414,12 +432,14 @@ class Clinic(models.Model):
 
     @property
     def is_stale(self):
-        """True when patients should read the listing as "may be outdated": not verified by
-        a moderator for STALE_AFTER (never verified: created that long ago). Computed now,
-        from the dates, so it holds on every page at once without a scheduled command."""
+        """True when patients should read the listing as "may be outdated": neither verified
+        by a moderator nor confirmed by its staff for STALE_AFTER (neither ever: created that
+        long ago). Computed now, from the dates, so it holds on every page at once without a
+        scheduled command."""
         day, moment = stale_cutoff()
-        if self.verified_at is not None:
-            return self.verified_at < day
+        dates = [getattr(self, name) for name in FRESH_DATES if getattr(self, name)]
+        if dates:
+            return max(dates) < day
         return self.created_at is not None and self.created_at < moment
 
     @property

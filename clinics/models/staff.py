@@ -17,7 +17,8 @@ CLINIC_STAFF_GROUP = "Clinic staff"
 class StaffMembership(models.Model):
     """A person who keeps a clinic's listing, as its owner (main contact) or an editor.
 
-    Both roles edit the listing alike; the first person approved for a clinic becomes its
+    Both roles edit the listing alike; only owners invite editors and remove people
+    (clinics.moderation.invitations). The first person approved for a clinic becomes its
     owner. Named apart from `Clinic.memberships`, which are professional bodies such as ASKP3.
     """
 
@@ -45,6 +46,46 @@ class StaffMembership(models.Model):
 
     def __str__(self):
         return f"{self.user} ({self.get_role_display()}) at {self.clinic}"
+
+
+class StaffInvitation(models.Model):
+    """An owner's invitation to a person, by email, to keep a clinic's listing as an editor.
+
+    The email carries a signed link that expires (STAFF_INVITATION_VALID_DAYS); following it
+    and accepting makes the person an editor of this clinic only, once. Its history (who
+    invited, who accepted, who withdrew it) is what moderators see of it.
+    """
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="staff_invitations")
+    email = models.EmailField(help_text="Where the invitation was sent; who may accept it.")
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["clinic", "-created_at"]
+        constraints = [
+            # One open invitation per person and clinic: inviting again sends it again.
+            models.UniqueConstraint(
+                fields=["clinic", "email"],
+                condition=Q(accepted_at__isnull=True),
+                name="staff_invitation_one_open",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Invitation of {self.email} to {self.clinic}"
+
+    @property
+    def is_open(self):
+        return self.accepted_at is None
 
 
 class ModeratorPreference(models.Model):

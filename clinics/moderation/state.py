@@ -38,7 +38,7 @@ from clinics.models import (
 CLINIC_WORKFLOW_FIELDS = {
     "id", "slug", "status", "verified_at", "import_source", "import_ref", "created_at",
     "updated_at", "draft_of", "draft_base", "review_note", "review_claimed_by",
-    "review_claimed_at", "flagged_stale_at",
+    "review_claimed_at", "flagged_stale_at", "staff_confirmed_on", "confirmation_asked_at",
 }  # fmt: skip
 # Not content: identity, workflow and the masks (derived from offerings and payers on save).
 LOCATION_WORKFLOW_FIELDS = {

@@ -61,7 +61,7 @@ RESULT_FIELDS = [
     "latitude", "longitude", "phone", "phone_extension", "clinic",
     "clinic__slug", "clinic__name", "clinic__phone", "clinic__phone_extension",
     "clinic__website", "clinic__booking_url",
-    "clinic__verified_at", "clinic__created_at", "clinic__accepting_new_patients",
+    "clinic__verified_at", "clinic__staff_confirmed_on", "clinic__created_at", "clinic__accepting_new_patients",
     "clinic__accepting_as_of",
     "clinic__offers_kap", "clinic__works_with_own_therapist", "clinic__offers_integration",
     "clinic__offers_telehealth", "clinic__offers_at_home", "clinic__telehealth_states",
