@@ -3,16 +3,40 @@
 Staff sign in with the address their invitation went to. The form looks the person up by
 email and hands Django's `authenticate` their username with the request, so django-axes
 counts and locks out failures exactly as on the admin's sign-in page (AXES_* settings).
-The reset email goes through clinics.mail.send_email, like every other email.
+The reset email goes through clinics.mail.send_email, like every other email. Also here: the
+`signed_in` guard of every /manage/ page, and the page for an emailed link that is refused.
 """
+
+from functools import wraps
 
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import render
 from django.template import loader
 from django.urls import reverse
 
 from clinics.mail import absolute_url, send_email
+
+
+def signed_in(view):
+    """The view for signed-in people only; others go to the staff sign-in page first."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), reverse("manage:login"))
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def refused_link(request, refusal):
+    """The page for an emailed link that cannot be followed (a LinkRefused): why, and a 4xx."""
+    return render(
+        request, "manage/link_refused.html", {"message": refusal.message}, status=refusal.status
+    )
 
 
 def username_for_email(email):

@@ -3,8 +3,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from clinics.manage import views
-from clinics.manage.accounts import EmailAuthenticationForm, MailedPasswordResetForm
+from clinics.manage import confirm, people, views
+from clinics.manage.accounts import EmailAuthenticationForm, MailedPasswordResetForm, signed_in
 
 app_name = "manage"
 
@@ -15,6 +15,19 @@ urlpatterns = [
     path("clinics/<slug:slug>/submit/", views.submit, name="submit"),
     path("clinics/<slug:slug>/withdraw/", views.withdraw, name="withdraw"),
     path("clinics/<slug:slug>/quick/", views.quick_update, name="quick"),
+    path("clinics/<slug:slug>/people/", people.people, name="people"),
+    path(
+        "clinics/<slug:slug>/people/<int:pk>/remove/",
+        people.remove_person,
+        name="remove_person",
+    ),
+    path(
+        "clinics/<slug:slug>/invitations/<int:pk>/withdraw/",
+        people.withdraw_invitation,
+        name="withdraw_invitation",
+    ),
+    path("invitations/<str:token>/", people.invitation, name="invitation"),
+    path("confirm/<str:token>/", confirm.confirm, name="confirm"),
     path(
         "login/",
         auth_views.LoginView.as_view(
@@ -32,7 +45,7 @@ urlpatterns = [
     ),
     path(
         "password/",
-        views.signed_in(
+        signed_in(
             auth_views.PasswordChangeView.as_view(
                 template_name="manage/password_change.html",
                 success_url=reverse_lazy("manage:password_change_done"),
@@ -42,7 +55,7 @@ urlpatterns = [
     ),
     path(
         "password/done/",
-        views.signed_in(
+        signed_in(
             auth_views.PasswordChangeDoneView.as_view(
                 template_name="manage/password_change_done.html"
             )

@@ -6,17 +6,15 @@ anonymous visitors are sent to /manage/login/.
 """
 
 import re
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from clinics.access import get_managed_listing_or_404, is_moderator
 from clinics.clinic_page import clinic_page_context
+from clinics.manage.accounts import signed_in
 from clinics.manage.editing import as_published, check_editable, editing_of, listing_edit
 from clinics.manage.forms import QuickUpdateForm
 from clinics.manage.listing_forms import ListingForms
@@ -27,18 +25,6 @@ from clinics.moderation import ModerationError, clinic_submit, clinic_withdraw, 
 
 # A field of a location's forms: "loc123-city", "locnew45-offerings-0-route" (forms.location_prefix).
 LOCATION_FIELD = re.compile(r"^(loc(?:new)?\d+)-")
-
-
-def signed_in(view):
-    """The view for signed-in people only; others go to the staff sign-in page first."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path(), reverse("manage:login"))
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 @signed_in

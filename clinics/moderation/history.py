@@ -1,9 +1,13 @@
-"""A listing's history as change sets: who made each change, who approved it, what changed.
+"""A listing's history as change sets: who made each change, who approved it, what changed;
+and, beside it, who was given or lost access to keep the listing (issue 17).
 
 Reverting to one of them is clinics.moderation.revert.
 """
 
 import datetime
+
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext as _
 
 from clinics.models import (
     MASK_FIELDS,
@@ -13,6 +17,8 @@ from clinics.models import (
     Offering,
     OpeningHours,
     PayerAcceptance,
+    StaffInvitation,
+    StaffMembership,
 )
 from clinics.moderation.diff import Describer
 from clinics.moderation.state import LOCATION_M2M
@@ -151,3 +157,56 @@ def _detail(describer, kind, record, before):
                 new = describer.value(described, name, new)
                 diffs.append(f"{describer.label(described, name)}: {old} → {new}")
     return "; ".join(diffs) or "saved without changes"
+
+
+def staff_access_history(clinic):
+    """Who was invited to keep the listing, who joined and who was removed, newest first.
+
+    Read from the history of StaffInvitation and StaffMembership (clinics.moderation.
+    invitations saves each step with who and why): three queries, however long the history.
+    """
+    invitations = list(
+        StaffInvitation.history.filter(clinic_id=clinic.pk)
+        .select_related("history_user")
+        .order_by("-history_date")[:HISTORY_LIMIT]
+    )
+    memberships = list(
+        StaffMembership.history.filter(clinic_id=clinic.pk)
+        .select_related("history_user")
+        .order_by("-history_date")[:HISTORY_LIMIT]
+    )
+    User = get_user_model()
+    emails = dict(
+        User.objects.filter(pk__in={m.user_id for m in memberships}).values_list("pk", "email")
+    )
+    events = []
+    for record in invitations:
+        what = {
+            "+": _("Invitation sent to %(email)s") % {"email": record.email},
+            "-": _("Invitation of %(email)s withdrawn") % {"email": record.email},
+        }.get(record.history_type)
+        if what is None:
+            what = (
+                _("%(email)s accepted the invitation")
+                if record.accepted_at
+                else _("Invitation of %(email)s changed")
+            ) % {"email": record.email}
+        events.append((record, what))
+    for record in memberships:
+        person = emails.get(record.user_id) or f"user #{record.user_id}"
+        said = {"person": person, "role": StaffMembership.Role(record.role).label.lower()}
+        what = {
+            "+": _("%(person)s can edit the listing, as %(role)s") % said,
+            "-": _("%(person)s removed (was %(role)s)") % said,
+        }.get(record.history_type, _("%(person)s is now %(role)s") % said)
+        events.append((record, what))
+    events.sort(key=lambda item: item[0].history_date, reverse=True)
+    return [
+        {
+            "as_of": record.history_date,
+            "user": record.history_user,
+            "reason": record.history_change_reason or "",
+            "what": what,
+        }
+        for record, what in events[:HISTORY_LIMIT]
+    ]

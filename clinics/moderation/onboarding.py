@@ -22,12 +22,8 @@ def password_setting_link(user, *, base_url=""):
     return f"{base_url.rstrip('/')}{path}" if base_url else absolute_url(path)
 
 
-def _user_for_email(email, *, base_url=""):
-    """The user with this email, created without a usable password if new.
-
-    Returns (user, link): link is a one-time password-setting link for a user who has no
-    usable password yet, never a default password.
-    """
+def user_for_email(email):
+    """The user with this email, created without a usable password if new (staff access)."""
     User = get_user_model()
     email = email.strip().lower()
     user = User.objects.filter(email__iexact=email).order_by("pk").first()
@@ -41,6 +37,13 @@ def _user_for_email(email, *, base_url=""):
     elif not user.is_staff:
         user.is_staff = True
         user.save(update_fields=["is_staff"])
+    return user
+
+
+def _user_for_email(email, *, base_url=""):
+    """(user, link): link is a one-time password-setting link for a user who has no usable
+    password yet, never a default password."""
+    user = user_for_email(email)
     link = "" if user.has_usable_password() else password_setting_link(user, base_url=base_url)
     return user, link
 

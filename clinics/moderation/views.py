@@ -179,8 +179,12 @@ def review_clinic(request, pk):
 @require_http_methods(["GET"])
 def clinic_history(request, pk):
     clinic = access.get_moderation_clinic_or_404(request.user, pk=pk)
-    versions = history.listing_history(clinic)
-    return render(request, "moderation/history.html", {"clinic": clinic, "versions": versions})
+    context = {
+        "clinic": clinic,
+        "versions": history.listing_history(clinic),
+        "staff_access": history.staff_access_history(clinic),
+    }
+    return render(request, "moderation/history.html", context)
 
 
 @moderator_required
