@@ -9,7 +9,7 @@ from django.contrib import admin
 from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
 
-from clinics.models import Clinic, Location
+from clinics.models import Clinic, Location, StaffInvitation
 from tests.builders import ClinicFactory, form_data, make_listing, make_moderator, make_staff
 
 pytestmark = pytest.mark.django_db
@@ -85,6 +85,7 @@ def test_every_admin_with_history_refuses_history_form_posts(client, listing):
     objects = {Clinic: listing, Location: listing.locations.get()}
     membership_user = make_staff(listing)
     objects[membership_user.clinic_memberships.model] = membership_user.clinic_memberships.get()
+    objects[StaffInvitation] = StaffInvitation.objects.create(clinic=listing, email="i@x.example")
     history_admins = [
         model
         for model, model_admin in admin.site._registry.items()
