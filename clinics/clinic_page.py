@@ -36,7 +36,8 @@ def clinic_json_ld(clinic, locations):
             data["openingHoursSpecification"] = [
                 {
                     "@type": "OpeningHoursSpecification",
-                    "dayOfWeek": f"https://schema.org/{period.get_weekday_display()}",
+                    # schema.org's English day name, whatever the page's language.
+                    "dayOfWeek": f"https://schema.org/{period.Weekday(period.weekday).name.title()}",
                     "opens": period.opens.strftime("%H:%M"),
                     "closes": period.closes.strftime("%H:%M"),
                 }

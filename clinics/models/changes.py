@@ -8,6 +8,7 @@ member who made the change. Saves set it through `obj._history_author`
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class ChangeAuthor(models.Model):
@@ -19,7 +20,7 @@ class ChangeAuthor(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        help_text="The staff member whose change a moderator approved (history_user).",
+        help_text=_("The staff member whose change a moderator approved (history_user)."),
     )
 
     class Meta:

@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from clinics.models.changes import ChangeAuthor
@@ -119,166 +120,182 @@ class Clinic(models.Model):
     """An organisation that provides ketamine treatment, as patients see it in the directory."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PENDING = "pending", "Pending review"
-        PUBLISHED = "published", "Published"
-        REJECTED = "rejected", "Rejected"
-        ARCHIVED = "archived", "Archived"
+        DRAFT = "draft", _("Draft")
+        PENDING = "pending", _("Pending review")
+        PUBLISHED = "published", _("Published")
+        REJECTED = "rejected", _("Rejected")
+        ARCHIVED = "archived", _("Archived")
 
-    name = models.CharField(max_length=200, validators=[validate_single_line])
+    name = models.CharField(_("name"), max_length=200, validators=[validate_single_line])
     slug = models.SlugField(max_length=200, unique=True)
     description = models.TextField(
-        blank=True, help_text="What patients should know, in plain words."
+        _("description"), blank=True, help_text=_("What patients should know, in plain words.")
     )
-    website = models.URLField(blank=True)
-    phone = models.CharField(max_length=30, blank=True, validators=[phone_validator])
+    website = models.URLField(_("website"), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[phone_validator])
     phone_extension = models.CharField(
-        "extension",
+        _("extension"),
         max_length=EXTENSION_MAX_DIGITS,
         blank=True,
         validators=[extension_validator],
-        help_text="Digits only, e.g. 1001.",
+        help_text=_("Digits only, e.g. 1001."),
     )
-    email = models.EmailField(blank=True)
-    booking_url = models.URLField(blank=True, help_text="Where patients book online, if they can.")
+    email = models.EmailField(_("email"), blank=True)
+    booking_url = models.URLField(
+        _("booking url"), blank=True, help_text=_("Where patients book online, if they can.")
+    )
 
     # How to start.
-    starts_by_phone = models.BooleanField("Start by phone call", default=True)
-    starts_by_text = models.BooleanField("Start by text message", default=False)
-    starts_by_web_form = models.BooleanField("Start with a web form", default=False)
-    starts_by_online_booking = models.BooleanField("Start by booking online", default=False)
+    starts_by_phone = models.BooleanField(_("Start by phone call"), default=True)
+    starts_by_text = models.BooleanField(_("Start by text message"), default=False)
+    starts_by_web_form = models.BooleanField(_("Start with a web form"), default=False)
+    starts_by_online_booking = models.BooleanField(_("Start by booking online"), default=False)
     # Facts a clinic may not have stated are yes / no / not stated (None), never a default
     # nobody gave (issue 14.3): Clinic.STATED_FACTS lists them.
     referral_required = models.BooleanField(
+        _("referral required"),
         null=True,
         blank=True,
-        help_text="A referral from another clinician is needed before a first visit. "
-        "Leave as not stated unless the clinic said.",
+        help_text=_(
+            "A referral from another clinician is needed before a first visit. "
+            "Leave as not stated unless the clinic said."
+        ),
     )
     psychiatric_evaluation_required = models.BooleanField(
+        _("psychiatric evaluation required"),
         null=True,
         blank=True,
-        help_text="A prior psychiatric evaluation is needed before treatment.",
+        help_text=_("A prior psychiatric evaluation is needed before treatment."),
     )
 
     npi = models.CharField(
-        "organisation NPI",
+        _("organisation NPI"),
         max_length=10,
         blank=True,
         validators=[validate_npi],
         db_index=True,
-        help_text="The clinic's 10-digit type 2 NPI, as listed in NPPES.",
+        help_text=_("The clinic's 10-digit type 2 NPI, as listed in NPPES."),
     )
-    accepting_new_patients = models.BooleanField(null=True, blank=True)
+    accepting_new_patients = models.BooleanField(_("accepting new patients"), null=True, blank=True)
     accepting_as_of = models.DateField(
-        "accepting new patients: as of",
+        _("accepting new patients: as of"),
         null=True,
         blank=True,
         editable=False,
-        help_text="When whether the clinic takes new patients was last set or confirmed: an "
-        "approved change, an import, or a moderator's check (issue 14.4).",
+        help_text=_(
+            "When whether the clinic takes new patients was last set or confirmed: an "
+            "approved change, an import, or a moderator's check (issue 14.4)."
+        ),
     )
 
     # Quick updates (issue 17.4): staff set these at /manage/ and they are live at once,
     # without review, because they go stale fastest and carry little risk.
     next_appointment_on = models.DateField(
-        "next available appointment",
+        _("next available appointment"),
         null=True,
         blank=True,
-        help_text="The first day a new patient can be seen. Blank with 'call' unset: not stated.",
+        help_text=_(
+            "The first day a new patient can be seen. Blank with 'call' unset: not stated."
+        ),
     )
     next_appointment_call = models.BooleanField(
-        "call for the next available appointment",
+        _("call for the next available appointment"),
         default=False,
-        help_text="Patients should call to hear when they can be seen.",
+        help_text=_("Patients should call to hear when they can be seen."),
     )
     next_appointment_as_of = models.DateField(
-        "next available appointment: as of",
+        _("next available appointment: as of"),
         null=True,
         blank=True,
         editable=False,
-        help_text="When the clinic last set or confirmed its next available appointment.",
+        help_text=_("When the clinic last set or confirmed its next available appointment."),
     )
 
     # Psychotherapy.
     offers_kap = models.BooleanField(
-        "ketamine-assisted psychotherapy in house",
+        _("ketamine-assisted psychotherapy in house"),
         null=True,
         blank=True,
-        help_text="A licensed therapist is part of the sessions at the clinic.",
+        help_text=_("A licensed therapist is part of the sessions at the clinic."),
     )
     works_with_own_therapist = models.BooleanField(
-        "works with the patient's own therapist", null=True, blank=True
+        _("works with the patient's own therapist"), null=True, blank=True
     )
-    offers_integration = models.BooleanField("integration sessions", null=True, blank=True)
+    offers_integration = models.BooleanField(_("integration sessions"), null=True, blank=True)
 
     # Telehealth.
     offers_telehealth = models.BooleanField(
-        "telehealth consultations", default=False, help_text="First consultations can be remote."
+        _("telehealth consultations"),
+        default=False,
+        help_text=_("First consultations can be remote."),
     )
     offers_at_home = models.BooleanField(
-        "at-home programme",
+        _("at-home programme"),
         default=False,
-        help_text="Supervised at-home treatment (usually lozenges) with remote check-ins.",
+        help_text=_("Supervised at-home treatment (usually lozenges) with remote check-ins."),
     )
     telehealth_states = models.CharField(
+        _("telehealth states"),
         max_length=250,
         blank=True,
         validators=[validate_state_list],
-        help_text="States served by telehealth or at-home care, as USPS codes: CA, NV, OR.",
+        help_text=_("States served by telehealth or at-home care, as USPS codes: CA, NV, OR."),
     )
 
     # Safety.
     medical_screening = models.BooleanField(
-        "medical screening before treatment",
+        _("medical screening before treatment"),
         null=True,
         blank=True,
-        help_text="Medical history, blood pressure and medication review before a first dose.",
+        help_text=_("Medical history, blood pressure and medication review before a first dose."),
     )
     vital_sign_monitoring = models.BooleanField(
-        "vital signs monitored during sessions", null=True, blank=True
+        _("vital signs monitored during sessions"), null=True, blank=True
     )
     clinician_on_site = models.BooleanField(
-        "clinician on site during sessions",
+        _("clinician on site during sessions"),
         null=True,
         blank=True,
-        help_text="A licensed prescriber or nurse is present while patients are dosed.",
+        help_text=_("A licensed prescriber or nurse is present while patients are dosed."),
     )
     observation_minutes = models.PositiveSmallIntegerField(
-        "post-dose observation (minutes)",
+        _("post-dose observation (minutes)"),
         null=True,
         blank=True,
         validators=[MaxValueValidator(600)],
-        help_text="How long patients are observed after a dose. Esketamine requires 120.",
+        help_text=_("How long patients are observed after a dose. Esketamine requires 120."),
     )
     driver_required = models.BooleanField(
+        _("driver required"),
         null=True,
         blank=True,
-        help_text="Patients may not drive until the next day after a session.",
+        help_text=_("Patients may not drive until the next day after a session."),
     )
     rems_certified = models.BooleanField(
-        "esketamine REMS-certified",
+        _("esketamine REMS-certified"),
         null=True,
         blank=True,
-        help_text="Certified under the Spravato REMS programme to give esketamine.",
+        help_text=_("Certified under the Spravato REMS programme to give esketamine."),
     )
-    memberships = models.ManyToManyField(ProfessionalBody, blank=True, related_name="clinics")
+    memberships = models.ManyToManyField(
+        ProfessionalBody, verbose_name=_("memberships"), blank=True, related_name="clinics"
+    )
 
     status = models.CharField(max_length=20, choices=Status, default=Status.DRAFT)
     verified_at = models.DateField(
-        null=True, blank=True, help_text="When a moderator last confirmed the listing."
+        null=True, blank=True, help_text=_("When a moderator last confirmed the listing.")
     )
     import_source = models.CharField(
         max_length=60,
         blank=True,
         validators=[validate_single_line],
-        help_text="Which import created this (the --source name).",
+        help_text=_("Which import created this (the --source name)."),
     )
     import_ref = models.CharField(
         max_length=100,
         blank=True,
         validators=[validate_single_line],
-        help_text="The source's own id for the clinic.",
+        help_text=_("The source's own id for the clinic."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -291,17 +308,19 @@ class Clinic(models.Model):
         null=True,
         blank=True,
         related_name="working_copy",
-        help_text="The published listing this working copy proposes changes to.",
+        help_text=_("The published listing this working copy proposes changes to."),
     )
     draft_base = models.JSONField(
         null=True,
         blank=True,
         editable=False,
-        help_text="In a working copy: the published listing as it was when the copy was made "
-        "(clinics.moderation.state), so approval applies only what the staff changed.",
+        help_text=_(
+            "In a working copy: the published listing as it was when the copy was made "
+            "(clinics.moderation.state), so approval applies only what the staff changed."
+        ),
     )
     review_note = models.TextField(
-        blank=True, help_text="The moderator's reason for the last decision, sent to the staff."
+        blank=True, help_text=_("The moderator's reason for the last decision, sent to the staff.")
     )
     review_claimed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -309,15 +328,17 @@ class Clinic(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        help_text="The moderator reviewing this listing now, so two do not work on it at once.",
+        help_text=_("The moderator reviewing this listing now, so two do not work on it at once."),
     )
     review_claimed_at = models.DateTimeField(null=True, blank=True)
     flagged_stale_at = models.DateTimeField(
         null=True,
         blank=True,
-        help_text="When the staff were emailed that the listing went 12 months without "
-        "verification (flag_stale_listings), so they are emailed once. Patients see "
-        '"may be outdated" from the verification date itself, flagged or not.',
+        help_text=_(
+            "When the staff were emailed that the listing went 12 months without "
+            "verification (flag_stale_listings), so they are emailed once. Patients see "
+            '"may be outdated" from the verification date itself, flagged or not.'
+        ),
     )
 
     # The monthly "Is your listing still right?" (issue 17, clinics.moderation.confirming).
@@ -479,42 +500,44 @@ class Clinician(models.Model):
     """A clinician who treats patients at a clinic, with the credential patients can check."""
 
     class Credential(models.TextChoices):
-        MD = "MD", "MD (physician)"
-        DO = "DO", "DO (osteopathic physician)"
-        CRNA = "CRNA", "CRNA (nurse anesthetist)"
-        NP = "NP", "NP (nurse practitioner)"
-        PMHNP = "PMHNP", "PMHNP (psychiatric nurse practitioner)"
-        PA = "PA", "PA (physician assistant)"
-        RN = "RN", "RN (registered nurse)"
-        PHD = "PhD", "PhD (psychologist)"
-        PSYD = "PsyD", "PsyD (psychologist)"
-        LCSW = "LCSW", "LCSW (clinical social worker)"
-        LPC = "LPC", "LPC (professional counselor)"
-        LMFT = "LMFT", "LMFT (marriage and family therapist)"
-        OTHER = "other", "Other"
+        MD = "MD", _("MD (physician)")
+        DO = "DO", _("DO (osteopathic physician)")
+        CRNA = "CRNA", _("CRNA (nurse anesthetist)")
+        NP = "NP", _("NP (nurse practitioner)")
+        PMHNP = "PMHNP", _("PMHNP (psychiatric nurse practitioner)")
+        PA = "PA", _("PA (physician assistant)")
+        RN = "RN", _("RN (registered nurse)")
+        PHD = "PhD", _("PhD (psychologist)")
+        PSYD = "PsyD", _("PsyD (psychologist)")
+        LCSW = "LCSW", _("LCSW (clinical social worker)")
+        LPC = "LPC", _("LPC (professional counselor)")
+        LMFT = "LMFT", _("LMFT (marriage and family therapist)")
+        OTHER = "other", _("Other")
 
     clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="clinicians")
-    name = models.CharField(max_length=150, validators=[validate_single_line])
-    credential = models.CharField(max_length=10, choices=Credential)
+    name = models.CharField(_("name"), max_length=150, validators=[validate_single_line])
+    credential = models.CharField(_("credential"), max_length=10, choices=Credential)
     specialty = models.CharField(
+        _("specialty"),
         max_length=120,
         blank=True,
         validators=[validate_single_line],
-        help_text="e.g. psychiatry, anesthesiology, pain medicine",
+        help_text=_("e.g. psychiatry, anesthesiology, pain medicine"),
     )
     npi = models.CharField(
-        "NPI",
+        _("NPI"),
         max_length=10,
         blank=True,
         validators=[validate_npi],
         db_index=True,
-        help_text="The clinician's individual (type 1) NPI.",
+        help_text=_("The clinician's individual (type 1) NPI."),
     )
     role = models.CharField(
+        _("role"),
         max_length=120,
         blank=True,
         validators=[validate_single_line],
-        help_text='e.g. "Medical director"',
+        help_text=_('e.g. "Medical director"'),
     )
 
     history = HistoricalRecords(bases=[ChangeAuthor])

@@ -8,6 +8,7 @@ treated and languages spoken. Search results are locations.
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from clinics import gazetteer, geo
@@ -38,40 +39,44 @@ class Location(models.Model):
     """A site where a clinic sees patients. Search results are locations."""
 
     class CoordinatesSource(models.TextChoices):
-        SUPPLIED = "supplied", "Supplied"
-        ZIP = "zip", "Geocoded from ZIP code"
-        ADDRESS = "address", "Geocoded from address"
-        MISSING = "missing", "Not known"
+        SUPPLIED = "supplied", _("Supplied")
+        ZIP = "zip", _("Geocoded from ZIP code")
+        ADDRESS = "address", _("Geocoded from address")
+        MISSING = "missing", _("Not known")
 
     clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="locations")
     name = models.CharField(
+        _("name"),
         max_length=120,
         blank=True,
         validators=[validate_single_line],
-        help_text='Optional, when a clinic has several: "Midtown office".',
+        help_text=_('Optional, when a clinic has several: "Midtown office".'),
     )
     address_line1 = models.CharField(
-        "address line 1", max_length=200, validators=[validate_single_line]
+        _("address line 1"), max_length=200, validators=[validate_single_line]
     )
     address_line2 = models.CharField(
-        "address line 2", max_length=200, blank=True, validators=[validate_single_line]
+        _("address line 2"), max_length=200, blank=True, validators=[validate_single_line]
     )
-    city = models.CharField(max_length=100, validators=[validate_single_line])
+    city = models.CharField(_("city"), max_length=100, validators=[validate_single_line])
     state = models.CharField(
-        max_length=2, choices=sorted(US_STATES.items()), help_text="Two-letter USPS code."
+        _("state"),
+        max_length=2,
+        choices=sorted(US_STATES.items()),
+        help_text=_("Two-letter USPS code."),
     )
     postal_code = models.CharField(
-        "ZIP code",
+        _("ZIP code"),
         max_length=10,
         validators=[validate_postal_code],
-        help_text="12345 or 12345-6789",
+        help_text=_("12345 or 12345-6789"),
     )
-    country = models.CharField(max_length=2, default="US", help_text="ISO 3166-1 alpha-2")
+    country = models.CharField(max_length=2, default="US", help_text=_("ISO 3166-1 alpha-2"))
     latitude = models.FloatField(
         null=True,
         blank=True,
         validators=[MinValueValidator(-90), MaxValueValidator(90)],
-        help_text="Leave both coordinates blank to geocode the address on save.",
+        help_text=_("Leave both coordinates blank to geocode the address on save."),
     )
     longitude = models.FloatField(
         null=True, blank=True, validators=[MinValueValidator(-180), MaxValueValidator(180)]
@@ -79,34 +84,40 @@ class Location(models.Model):
     coordinates_source = models.CharField(
         max_length=10, choices=CoordinatesSource, default=CoordinatesSource.MISSING, editable=False
     )
-    phone = models.CharField(max_length=30, blank=True, validators=[phone_validator])
+    phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[phone_validator])
     phone_extension = models.CharField(
-        "extension",
+        _("extension"),
         max_length=EXTENSION_MAX_DIGITS,
         blank=True,
         validators=[extension_validator],
-        help_text="Digits only, e.g. 1001.",
+        help_text=_("Digits only, e.g. 1001."),
     )
     accessibility = models.TextField(
-        "accessibility notes",
+        _("accessibility notes"),
         blank=True,
-        help_text="Step-free entrance, elevator, parking, public transport, hearing loop...",
+        help_text=_("Step-free entrance, elevator, parking, public transport, hearing loop..."),
     )
-    conditions = models.ManyToManyField(Condition, blank=True, related_name="locations")
-    payment_options = models.ManyToManyField(PaymentOption, blank=True, related_name="locations")
-    languages = models.ManyToManyField(Language, blank=True, related_name="locations")
+    conditions = models.ManyToManyField(
+        Condition, verbose_name=_("conditions"), blank=True, related_name="locations"
+    )
+    payment_options = models.ManyToManyField(
+        PaymentOption, verbose_name=_("payment options"), blank=True, related_name="locations"
+    )
+    languages = models.ManyToManyField(
+        Language, verbose_name=_("languages"), blank=True, related_name="locations"
+    )
     import_ref = models.CharField(max_length=100, blank=True, validators=[validate_single_line])
     # The route and insurance filters test a bit of these instead of probing the offerings
     # and acceptances of every nearby location (docs/geo-search.md, section 7).
     route_mask = models.BigIntegerField(
         default=0,
         editable=False,
-        help_text="One bit per route offered here (TreatmentRoute.bit); see refresh_masks().",
+        help_text=_("One bit per route offered here (TreatmentRoute.bit); see refresh_masks()."),
     )
     payer_mask = models.BigIntegerField(
         default=0,
         editable=False,
-        help_text="One bit per payer accepted here (Payer.bit); see refresh_masks().",
+        help_text=_("One bit per payer accepted here (Payer.bit); see refresh_masks()."),
     )
     draft_of = models.ForeignKey(
         "self",
@@ -118,7 +129,7 @@ class Location(models.Model):
         blank=True,
         related_name="working_copies",
         editable=False,
-        help_text="In a working copy: the published location this one edits, so its id stays.",
+        help_text=_("In a working copy: the published location this one edits, so its id stays."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -238,24 +249,24 @@ class OpeningHours(models.Model):
     """One opening period of a location on one day of the week."""
 
     class Weekday(models.IntegerChoices):
-        MONDAY = 1, "Monday"
-        TUESDAY = 2, "Tuesday"
-        WEDNESDAY = 3, "Wednesday"
-        THURSDAY = 4, "Thursday"
-        FRIDAY = 5, "Friday"
-        SATURDAY = 6, "Saturday"
-        SUNDAY = 7, "Sunday"
+        MONDAY = 1, _("Monday")
+        TUESDAY = 2, _("Tuesday")
+        WEDNESDAY = 3, _("Wednesday")
+        THURSDAY = 4, _("Thursday")
+        FRIDAY = 5, _("Friday")
+        SATURDAY = 6, _("Saturday")
+        SUNDAY = 7, _("Sunday")
 
     location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="hours")
-    weekday = models.PositiveSmallIntegerField(choices=Weekday)
-    opens = models.TimeField()
-    closes = models.TimeField()
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday)
+    opens = models.TimeField(_("opens"))
+    closes = models.TimeField(_("closes"))
 
     history = HistoricalRecords(bases=[ChangeAuthor])
 
     class Meta:
         ordering = ["location", "weekday", "opens"]
-        verbose_name_plural = "opening hours"
+        verbose_name_plural = _("opening hours")
         constraints = [
             models.CheckConstraint(
                 condition=Q(closes__gt=models.F("opens")), name="hours_closes_after_opens"
@@ -278,34 +289,40 @@ class Offering(models.Model):
     """A treatment route offered at a location, with its price per session in US dollars."""
 
     location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="offerings")
-    route = models.ForeignKey(TreatmentRoute, on_delete=models.PROTECT, related_name="offerings")
+    route = models.ForeignKey(
+        TreatmentRoute, verbose_name=_("route"), on_delete=models.PROTECT, related_name="offerings"
+    )
     price_min_usd = models.PositiveIntegerField(
-        "lowest price per session (USD)",
+        _("lowest price per session (USD)"),
         null=True,
         blank=True,
-        help_text="Leave blank when prices are given only on request. 0 when insurance pays in full.",
+        help_text=_(
+            "Leave blank when prices are given only on request. 0 when insurance pays in full."
+        ),
     )
     price_max_usd = models.PositiveIntegerField(
-        "highest price per session (USD)", null=True, blank=True
+        _("highest price per session (USD)"), null=True, blank=True
     )
     series_price_usd = models.PositiveIntegerField(
-        "price of a typical series (USD)",
+        _("price of a typical series (USD)"),
         null=True,
         blank=True,
-        help_text="For example six IV infusions over two to three weeks.",
+        help_text=_("For example six IV infusions over two to three weeks."),
     )
     session_minutes = models.PositiveSmallIntegerField(
-        "session length (minutes)", null=True, blank=True, validators=[MaxValueValidator(600)]
+        _("session length (minutes)"), null=True, blank=True, validators=[MaxValueValidator(600)]
     )
     prices_as_of = models.DateField(
-        "prices: as of",
+        _("prices: as of"),
         null=True,
         blank=True,
         editable=False,
-        help_text="When these prices were last set or confirmed: an approved change, an "
-        "import, or a moderator's check (issue 14.4).",
+        help_text=_(
+            "When these prices were last set or confirmed: an approved change, an "
+            "import, or a moderator's check (issue 14.4)."
+        ),
     )
-    notes = models.TextField(blank=True)
+    notes = models.TextField(_("notes"), blank=True)
 
     history = HistoricalRecords(bases=[ChangeAuthor])
     objects = OfferingQuerySet.as_manager()
@@ -402,23 +419,28 @@ class PayerAcceptance(models.Model):
     location = models.ForeignKey(
         Location, on_delete=models.CASCADE, related_name="payer_acceptances"
     )
-    payer = models.ForeignKey(Payer, on_delete=models.PROTECT, related_name="acceptances")
+    payer = models.ForeignKey(
+        Payer, verbose_name=_("payer"), on_delete=models.PROTECT, related_name="acceptances"
+    )
     route = models.ForeignKey(
         TreatmentRoute,
+        verbose_name=_("route"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="payer_acceptances",
-        help_text="Leave blank when the payer covers every route offered here. "
-        "Esketamine is often covered when IV is not.",
+        help_text=_(
+            "Leave blank when the payer covers every route offered here. "
+            "Esketamine is often covered when IV is not."
+        ),
     )
 
     history = HistoricalRecords(bases=[ChangeAuthor])
 
     class Meta:
         ordering = ["location", "payer__name"]
-        verbose_name = "insurance accepted"
-        verbose_name_plural = "insurance accepted"
+        verbose_name = _("insurance accepted")
+        verbose_name_plural = _("insurance accepted")
         constraints = [
             models.UniqueConstraint(
                 fields=["location", "payer", "route"], name="payer_acceptance_unique_route"

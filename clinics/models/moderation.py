@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from clinics.models.clinic import Clinic
 from clinics.validators import validate_npi, validate_single_line
@@ -19,7 +20,7 @@ class ModerationClaim(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        help_text="The moderator working on this now.",
+        help_text=_("The moderator working on this now."),
     )
     claimed_at = models.DateTimeField(null=True, blank=True)
 
@@ -31,17 +32,19 @@ class Report(ModerationClaim):
     """A visitor's report that something on a listing is wrong; waits for a moderator."""
 
     class Problem(models.TextChoices):
-        PHONE = "phone", "Phone number"
-        ADDRESS = "address", "Address"
-        PRICES = "prices", "Prices"
-        INSURANCE = "insurance", "Insurance"
-        CLOSED = "closed", "The clinic has closed"
-        OTHER = "other", "Something else"
+        PHONE = "phone", _("Phone number")
+        ADDRESS = "address", _("Address")
+        PRICES = "prices", _("Prices")
+        INSURANCE = "insurance", _("Insurance")
+        CLOSED = "closed", _("The clinic has closed")
+        OTHER = "other", _("Something else")
 
     clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="reports")
-    problem = models.CharField("what is wrong", max_length=20, choices=Problem)
+    problem = models.CharField(_("what is wrong"), max_length=20, choices=Problem)
     details = models.TextField(max_length=2000)
-    email = models.EmailField(blank=True, help_text="Given by the reporter if they want a reply.")
+    email = models.EmailField(
+        blank=True, help_text=_("Given by the reporter if they want a reply.")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolved_by = models.ForeignKey(
@@ -51,7 +54,7 @@ class Report(ModerationClaim):
         blank=True,
         related_name="+",
     )
-    resolution_note = models.TextField(blank=True, help_text="What the moderator did about it.")
+    resolution_note = models.TextField(blank=True, help_text=_("What the moderator did about it."))
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -69,20 +72,22 @@ class ClaimRequest(ModerationClaim):
     """A clinic representative asking to manage an existing listing."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        APPROVED = "approved", "Approved"
-        REJECTED = "rejected", "Rejected"
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
 
     clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="claim_requests")
     name = models.CharField(max_length=150, validators=[validate_single_line])
-    role = models.CharField("role at the clinic", max_length=120, validators=[validate_single_line])
+    role = models.CharField(
+        _("role at the clinic"), max_length=120, validators=[validate_single_line]
+    )
     work_email = models.EmailField()
     npi = models.CharField(
-        "NPI",
+        _("NPI"),
         max_length=10,
         blank=True,
         validators=[validate_npi],
-        help_text="The clinic's organisation NPI, or your own.",
+        help_text=_("The clinic's organisation NPI, or your own."),
     )
     status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -144,7 +149,7 @@ class DuplicateDismissal(models.Model):
         max_length=300,
         blank=True,
         validators=[validate_single_line],
-        help_text="Why they are different.",
+        help_text=_("Why they are different."),
     )
 
     class Meta:

@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext_lazy as _
 
 from clinics.validators import validate_single_line
 
@@ -24,7 +25,9 @@ class ReferenceData(models.Model):
     """Shared shape of a reference table: a stable slug and a display name."""
 
     slug = models.SlugField(
-        max_length=60, unique=True, help_text="Stable identifier used in URLs, the API and imports."
+        max_length=60,
+        unique=True,
+        help_text=_("Stable identifier used in URLs, the API and imports."),
     )
     name = models.CharField(max_length=120, validators=[validate_single_line])
     sort_order = models.PositiveSmallIntegerField(default=100)
@@ -63,7 +66,7 @@ class MaskBit(models.Model):
     bit = models.PositiveSmallIntegerField(
         unique=True,
         editable=False,
-        help_text="This option's bit in the location masks; given on creation.",
+        help_text=_("This option's bit in the location masks; given on creation."),
     )
 
     class Meta:
@@ -87,25 +90,27 @@ class MaskBit(models.Model):
         return next((bit for bit in range(cls.MAX_OPTIONS) if bit not in taken), None)
 
     def too_many_message(self):
-        plural = self._meta.verbose_name_plural
-        return (
-            f"The directory holds at most {self.MAX_OPTIONS} {plural}; merge or remove one first."
-        )
+        return gettext(
+            "The directory holds at most %(count)s %(options)s; merge or remove one first."
+        ) % {
+            "count": self.MAX_OPTIONS,
+            "options": self._meta.verbose_name_plural,
+        }
 
 
 class TreatmentRoute(MaskBit, ReferenceData):
     """How ketamine is given: IV infusion, IM injection, lozenge, esketamine nasal spray."""
 
-    description = models.TextField(help_text="What it is, in plain language.")
+    description = models.TextField(help_text=_("What it is, in plain language."))
     session = models.TextField(
-        blank=True, help_text="How long a session lasts and what it involves."
+        blank=True, help_text=_("How long a session lasts and what it involves.")
     )
     typical_protocol = models.TextField(blank=True)
     payment_reality = models.TextField(
-        blank=True, help_text="How patients usually pay: self-pay, superbills, insurance."
+        blank=True, help_text=_("How patients usually pay: self-pay, superbills, insurance.")
     )
     fda_approved = models.BooleanField(
-        default=False, help_text="Only esketamine is FDA-approved for mental health."
+        default=False, help_text=_("Only esketamine is FDA-approved for mental health.")
     )
 
     class Meta(ReferenceData.Meta):
@@ -128,21 +133,23 @@ class Condition(ReferenceData):
     """A condition clinics treat with ketamine; evidence strength differs between them."""
 
     class Evidence(models.TextChoices):
-        STRONG = "strong", "Strong evidence"
-        MODERATE = "moderate", "Moderate evidence"
-        EMERGING = "emerging", "Emerging evidence"
-        RESEARCH = "research", "Research only"
+        STRONG = "strong", _("Strong evidence")
+        MODERATE = "moderate", _("Moderate evidence")
+        EMERGING = "emerging", _("Emerging evidence")
+        RESEARCH = "research", _("Research only")
 
     description = models.TextField(blank=True)
     evidence = models.CharField(max_length=20, choices=Evidence, default=Evidence.EMERGING)
     evidence_summary = models.TextField(
         blank=True,
-        help_text="What the research shows, in plain words, for the condition's guide page.",
+        help_text=_("What the research shows, in plain words, for the condition's guide page."),
     )
     evidence_sources = models.TextField(
         blank=True,
-        help_text="The studies and guidelines the summary rests on, one citation per line "
-        "(authors, title, journal, year). Each is linked to a PubMed search for it.",
+        help_text=_(
+            "The studies and guidelines the summary rests on, one citation per line "
+            "(authors, title, journal, year). Each is linked to a PubMed search for it."
+        ),
     )
 
     class Meta(ReferenceData.Meta):
@@ -176,7 +183,10 @@ class Language(models.Model):
     """A language staff speak, by ISO 639-1 code."""
 
     code = models.CharField(
-        max_length=2, unique=True, validators=[RegexValidator(r"^[a-z]{2}$")], help_text="ISO 639-1"
+        max_length=2,
+        unique=True,
+        validators=[RegexValidator(r"^[a-z]{2}$")],
+        help_text=_("ISO 639-1"),
     )
     name = models.CharField(max_length=80, validators=[validate_single_line])
 
@@ -208,4 +218,4 @@ class ProfessionalBody(ReferenceData):
     url = models.URLField(blank=True)
 
     class Meta(ReferenceData.Meta):
-        verbose_name_plural = "professional bodies"
+        verbose_name_plural = _("professional bodies")

@@ -6,6 +6,7 @@ Both are Django groups, created by migration 0004 with their permissions.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from clinics.models.clinic import Clinic
@@ -23,8 +24,8 @@ class StaffMembership(models.Model):
     """
 
     class Role(models.TextChoices):
-        OWNER = "owner", "Owner"
-        EDITOR = "editor", "Editor"
+        OWNER = "owner", _("Owner")
+        EDITOR = "editor", _("Editor")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="clinic_memberships"
@@ -92,15 +93,15 @@ class ModeratorPreference(models.Model):
     """How a moderator hears about new work (issue 15.5): each item, a daily digest, or not."""
 
     class Email(models.TextChoices):
-        EACH = "each", "An email for each new listing, change, report or request"
-        DAILY = "daily", "One email a day with what is waiting"
-        NONE = "none", "No emails; I check the queue myself"
+        EACH = "each", _("An email for each new listing, change, report or request")
+        DAILY = "daily", _("One email a day with what is waiting")
+        NONE = "none", _("No emails; I check the queue myself")
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="moderator_preference"
     )
     email = models.CharField(
-        "emails about new work", max_length=10, choices=Email, default=Email.EACH
+        _("emails about new work"), max_length=10, choices=Email, default=Email.EACH
     )
     last_digest_at = models.DateTimeField(null=True, blank=True, editable=False)
 

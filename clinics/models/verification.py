@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from clinics.models.clinic import Clinic
 from clinics.validators import validate_single_line
@@ -29,14 +30,14 @@ class Verification(models.Model):
     """One fact of a listing confirmed on a date, how, and by whom."""
 
     class Fact(models.TextChoices):
-        PHONE = "phone", "phone"
-        WEBSITE = "website", "website"
-        NPI = "npi", "NPI"
-        REMS = "rems", "REMS certification"
-        PRICES = "prices", "prices"
-        ADDRESS = "address", "address"
-        HOURS = "hours", "opening hours"
-        ACCEPTING = "accepting", "accepting new patients"
+        PHONE = "phone", _("phone")
+        WEBSITE = "website", _("website")
+        NPI = "npi", _("NPI")
+        REMS = "rems", _("REMS certification")
+        PRICES = "prices", _("prices")
+        ADDRESS = "address", _("address")
+        HOURS = "hours", _("opening hours")
+        ACCEPTING = "accepting", _("accepting new patients")
 
     # What a moderator usually did to confirm each fact; the checklist starts from these.
     DEFAULT_METHODS = {
@@ -54,15 +55,15 @@ class Verification(models.Model):
     fact = models.CharField(max_length=20, choices=Fact)
     confirmed_on = models.DateField()
     method = models.CharField(
-        "how",
+        _("how"),
         max_length=200,
         blank=True,
         validators=[validate_single_line],
-        help_text='How it was confirmed: "website checked".',
+        help_text=_('How it was confirmed: "website checked".'),
     )
     source = models.CharField(
         max_length=80,
-        help_text='"moderator", "clinic", or "import:<source name>" for an import.',
+        help_text=_('"moderator", "clinic", or "import:<source name>" for an import.'),
     )
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
