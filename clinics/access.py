@@ -17,6 +17,7 @@ permission they read; this module builds the object checks on them.
 """
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from clinics.models import STAFF_EDITABLE_STATUSES, Clinic, Location, is_moderator
 
@@ -76,17 +77,17 @@ def get_clinic_for_user_or_404(user, *, pk=None, slug=None, for_edit=False):
     try:
         return queryset.get(**lookup)
     except (Clinic.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such clinic.") from None
+        raise Http404(_("No such clinic.")) from None
 
 
 def get_moderation_clinic_or_404(user, *, pk):
     """A clinic for the moderation pages: moderators only, 404 for everybody else."""
     if not is_moderator(user):
-        raise Http404("No such clinic.")
+        raise Http404(_("No such clinic."))
     try:
         return Clinic.objects.get(pk=pk)
     except (Clinic.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such clinic.") from None
+        raise Http404(_("No such clinic.")) from None
 
 
 def get_managed_listing_or_404(user, *, slug):
@@ -104,4 +105,4 @@ def get_managed_listing_or_404(user, *, slug):
             .get(slug=slug)
         )
     except (Clinic.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such clinic.") from None
+        raise Http404(_("No such clinic.")) from None

@@ -16,6 +16,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import render
 from django.template import loader
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from clinics.mail import absolute_url, send_email
 
@@ -51,15 +52,17 @@ class EmailAuthenticationForm(AuthenticationForm):
     """Django's sign-in form, asking for the email address instead of a "username"."""
 
     username = forms.EmailField(
-        label="Email address",
+        label=_("Email address"),
         max_length=254,
         widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
     )
 
     error_messages = {
         **AuthenticationForm.error_messages,
-        "invalid_login": "That email address and password do not match an account. Check "
-        "both; passwords are case-sensitive.",
+        "invalid_login": _(
+            "That email address and password do not match an account. Check "
+            "both; passwords are case-sensitive."
+        ),
     }
 
     def clean(self):

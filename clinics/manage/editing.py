@@ -11,6 +11,7 @@ import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from clinics.models import STAFF_EDITABLE_STATUSES, Clinic
 from clinics.moderation import (
@@ -37,11 +38,13 @@ def editing_of(clinic):
 def check_editable(editing):
     if editing.status == Clinic.Status.PENDING:
         raise ModerationError(
-            "These changes are waiting for review, so they cannot be edited now. Withdraw "
-            "them from review first, then edit and submit them again."
+            _(
+                "These changes are waiting for review, so they cannot be edited now. Withdraw "
+                "them from review first, then edit and submit them again."
+            )
         )
     if editing.status not in (*STAFF_EDITABLE_STATUSES, Clinic.Status.PUBLISHED):
-        raise ModerationError("This listing is archived; write to the moderators about it.")
+        raise ModerationError(_("This listing is archived; write to the moderators about it."))
 
 
 @transaction.atomic

@@ -14,6 +14,8 @@ import datetime
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from clinics.importing import (
     check_zip_in_state,
@@ -44,7 +46,7 @@ class StatedRadio(forms.RadioSelect):
 
     def __init__(self, attrs=None):
         super().__init__(
-            attrs, choices=[("true", "Yes"), ("false", "No"), ("unknown", "Not stated")]
+            attrs, choices=[("true", _("Yes")), ("false", _("No")), ("unknown", _("Not stated"))]
         )
 
     def format_value(self, value):
@@ -94,7 +96,8 @@ class PhoneChecks:
             if given and given != phone.extension:
                 self.add_error(
                     "phone_extension",
-                    f"The phone number says extension {phone.extension}; give one extension.",
+                    gettext("The phone number says extension %(extension)s; give one extension.")
+                    % {"extension": phone.extension},
                 )
             else:
                 cleaned["phone_extension"] = phone.extension
@@ -120,7 +123,7 @@ class ClinicFactsForm(PhoneChecks, forms.ModelForm):
     def __init__(self, *args, choices, memberships=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["memberships"] = _id_choices(
-            choices.bodies, "Professional memberships", initial=list(memberships)
+            choices.bodies, _("Professional memberships"), initial=list(memberships)
         )
         for name in ("website", "booking_url"):
             self.fields[name] = forms.CharField(
@@ -130,7 +133,7 @@ class ClinicFactsForm(PhoneChecks, forms.ModelForm):
                 help_text=self.fields[name].help_text,
             )
         self.fields["npi"].max_length = 12
-        self.fields["booking_url"].label = "Online booking address"
+        self.fields["booking_url"].label = _("Online booking address")
 
     def clean_website(self):
         return cell_check(parse_url, self.cleaned_data["website"])
@@ -156,16 +159,16 @@ class LocationForm(PhoneChecks, forms.ModelForm):
 
     def __init__(self, *args, choices, m2m, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["state"] = forms.ChoiceField(label="State", choices=STATES_BY_NAME)
+        self.fields["state"] = forms.ChoiceField(label=_("State"), choices=STATES_BY_NAME)
         self.fields["postal_code"].validators = []  # parse_postal_code says what is wrong
         self.fields["conditions"] = _id_choices(
-            choices.conditions, "Conditions treated", initial=m2m["conditions"]
+            choices.conditions, _("Conditions treated"), initial=m2m["conditions"]
         )
         self.fields["payment_options"] = _id_choices(
-            choices.payment_options, "Payment options", initial=m2m["payment_options"]
+            choices.payment_options, _("Payment options"), initial=m2m["payment_options"]
         )
         self.fields["languages"] = _id_choices(
-            choices.languages, "Languages spoken", initial=m2m["languages"]
+            choices.languages, _("Languages spoken"), initial=m2m["languages"]
         )
         for name in ("conditions", "languages"):  # long lists: the page names the chosen ones
             names = dict(self.fields[name].choices)
@@ -190,59 +193,69 @@ def _price(label):
 
 
 class OfferingForm(forms.Form):
-    route = forms.TypedChoiceField(label="Route", coerce=int)
-    price_min_usd = _price("Lowest price per session (USD)")
-    price_max_usd = _price("Highest price per session (USD)")
-    series_price_usd = _price("Price of a typical series (USD)")
+    route = forms.TypedChoiceField(label=_("Route"), coerce=int)
+    price_min_usd = _price(_("Lowest price per session (USD)"))
+    price_max_usd = _price(_("Highest price per session (USD)"))
+    series_price_usd = _price(_("Price of a typical series (USD)"))
     session_minutes = forms.IntegerField(
-        label="Session length (minutes)", required=False, min_value=1, max_value=600
+        label=_("Session length (minutes)"), required=False, min_value=1, max_value=600
     )
-    notes = forms.CharField(label="Notes", required=False, max_length=1000)
+    notes = forms.CharField(label=_("Notes"), required=False, max_length=1000)
 
     def __init__(self, *args, choices, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["route"].choices = [("", "Choose a route"), *choices.routes]
+        self.fields["route"].choices = [("", _("Choose a route")), *choices.routes]
 
     def clean(self):
         cleaned = super().clean()
         low, high = cleaned.get("price_min_usd"), cleaned.get("price_max_usd")
         if high is not None and low is None:
-            self.add_error("price_min_usd", "Give the lowest price too (the same for one price).")
+            self.add_error(
+                "price_min_usd", gettext("Give the lowest price too (the same for one price).")
+            )
         elif low is not None and high is not None and low > high:
             # The import's words for the same mistake (clinics.importing.cells.parse_price).
             self.add_error(
                 "price_max_usd",
-                f"The price range {low}-{high} is reversed; the highest price comes second.",
+                gettext(
+                    "The price range %(low)s-%(high)s is reversed; the highest price comes second."
+                )
+                % {"low": low, "high": high},
             )
         return cleaned
 
 
 class InsuranceForm(forms.Form):
-    payer = forms.TypedChoiceField(label="Insurer", coerce=int)
-    route = forms.TypedChoiceField(label="For", coerce=int, required=False, empty_value=None)
+    payer = forms.TypedChoiceField(label=_("Insurer"), coerce=int)
+    route = forms.TypedChoiceField(
+        label=pgettext_lazy("insurance for a route", "For"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+    )
 
     def __init__(self, *args, choices, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["payer"].choices = [("", "Choose an insurer"), *choices.payers]
-        self.fields["route"].choices = [("", "Every route offered here"), *choices.routes]
+        self.fields["payer"].choices = [("", _("Choose an insurer")), *choices.payers]
+        self.fields["route"].choices = [("", _("Every route offered here")), *choices.routes]
 
 
 class HoursForm(forms.Form):
     weekday = forms.TypedChoiceField(
-        label="Day", coerce=int, choices=[("", "Choose a day"), *OpeningHours.Weekday.choices]
+        label=_("Day"), coerce=int, choices=[("", _("Choose a day")), *OpeningHours.Weekday.choices]
     )
     opens = forms.TimeField(
-        label="Opens", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+        label=_("Opens"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )
     closes = forms.TimeField(
-        label="Closes", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+        label=_("Closes"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )
 
     def clean(self):
         cleaned = super().clean()
         opens, closes = cleaned.get("opens"), cleaned.get("closes")
         if opens and closes and closes <= opens:
-            self.add_error("closes", "The closing time must be after the opening time.")
+            self.add_error("closes", gettext("The closing time must be after the opening time."))
         return cleaned
 
 
@@ -256,7 +269,7 @@ class RowsFormSet(forms.BaseFormSet):
     def add_fields(self, form, index):
         super().add_fields(form, index)
         if "DELETE" in form.fields:
-            form.fields["DELETE"].label = "Remove"
+            form.fields["DELETE"].label = _("Remove")
 
     def get_form_kwargs(self, index):
         return {"choices": self.choices} if self.choices else {}
@@ -287,7 +300,9 @@ class OfferingFormSet(RowsFormSet):
     def clean(self):
         routes = [row["route"] for row in self.kept() if "route" in row]
         if len(routes) != len(set(routes)):
-            raise forms.ValidationError("Each route once per location: merge the two rows.")
+            raise forms.ValidationError(
+                gettext("Each route once per location: merge the two rows.")
+            )
 
 
 def _formset(form, extra):
@@ -306,25 +321,25 @@ class QuickUpdateForm(forms.Form):
     """Accepting new patients and the next available appointment: live at once (17.4)."""
 
     accepting = forms.TypedChoiceField(
-        label="Accepting new patients",
-        choices=[("yes", "Yes"), ("no", "No")],
+        label=_("Accepting new patients"),
+        choices=[("yes", _("Yes")), ("no", _("No"))],
         coerce=lambda value: value == "yes",
         widget=forms.RadioSelect,
     )
     next_kind = forms.ChoiceField(
-        label="Next available appointment",
+        label=_("Next available appointment"),
         choices=[
-            ("date", "On the date below"),
-            ("call", "Patients should call to ask"),
-            ("unknown", "Not stated"),
+            ("date", _("On the date below")),
+            ("call", _("Patients should call to ask")),
+            ("unknown", _("Not stated")),
         ],
         widget=forms.RadioSelect,
     )
     next_date = forms.DateField(
-        label="Date of the next available appointment",
+        label=_("Date of the next available appointment"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text="The first day a new patient can be seen.",
+        help_text=_("The first day a new patient can be seen."),
     )
 
     @classmethod
@@ -345,11 +360,13 @@ class QuickUpdateForm(forms.Form):
         if kind == "date":
             today = timezone.localdate()
             if day is None:
-                self.add_error("next_date", "Give the date, or choose another answer.")
+                self.add_error("next_date", gettext("Give the date, or choose another answer."))
             elif day < today:
-                self.add_error("next_date", "That date has passed; give today or a later one.")
+                self.add_error(
+                    "next_date", gettext("That date has passed; give today or a later one.")
+                )
             elif day > today + datetime.timedelta(days=366):
-                self.add_error("next_date", "Give a date within the next year.")
+                self.add_error("next_date", gettext("Give a date within the next year."))
         return cleaned
 
     @property

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.translation import gettext as _
 
 from clinics.models import Clinic
 
@@ -39,32 +41,51 @@ class ManagedListing:
 
     @property
     def state_words(self):
-        listing = "This new listing" if self.is_new else "Your changes"
-        when = ""
-        if self.submitted_at:
-            at = timezone.localtime(self.submitted_at)
-            when = f" since {at:%B} {at.day}, {at.year}"
+        listing = _("This new listing") if self.is_new else _("Your changes")
+        if self.state == "draft":
+            if self.is_new:
+                return _(
+                    "This new listing: draft, not sent for review yet. Patients do not see it."
+                )
+            return _(
+                "Your changes: draft, not sent for review yet. Patients do not see them yet; "
+                "they see the last approved version."
+            )
+        if self.state == "pending":
+            if self.submitted_at:
+                since = date_format(timezone.localtime(self.submitted_at), _("F j, Y"))
+                return _(
+                    "%(listing)s: waiting for review since %(date)s. A moderator checks "
+                    "every change before patients see it."
+                ) % {"listing": listing, "date": since}
+            return _(
+                "%(listing)s: waiting for review. A moderator checks every change before "
+                "patients see it."
+            ) % {"listing": listing}
+        if self.state == "rejected":
+            return _("%(listing)s: not approved. The moderator's reason: %(reason)s") % {
+                "listing": listing,
+                "reason": self.editing.review_note or _("none given"),
+            }
         return {
-            "live": "Live: patients see this listing.",
-            "draft": f"{listing}: draft, not sent for review yet. Patients do not see "
-            + ("it." if self.is_new else "them yet; they see the last approved version."),
-            "pending": f"{listing}: waiting for review{when}. A moderator checks "
-            "every change before patients see it.",
-            "rejected": f"{listing}: not approved. The moderator's reason: "
-            f"{self.editing.review_note or 'none given'}",
-            "archived": "Archived: not shown to patients.",
+            "live": _("Live: patients see this listing."),
+            "archived": _("Archived: not shown to patients."),
         }[self.state]
 
     @property
     def next_step(self):
         return {
-            "live": "Change anything on the listing; nothing is sent until you submit it for "
-            "review. Accepting new patients and the next appointment are updated at once.",
-            "draft": "Preview your changes, then submit them for review.",
-            "pending": "Wait for the moderator's decision (we email you), or withdraw the "
-            "change to edit it again.",
-            "rejected": "Correct the listing as the moderator asks, then submit it again.",
-            "archived": "Write to the moderators to bring it back.",
+            "live": _(
+                "Change anything on the listing; nothing is sent until you submit it for "
+                "review. Accepting new patients and the next appointment are updated at once."
+            ),
+            "draft": _("Preview your changes, then submit them for review."),
+            "pending": _(
+                "Wait for the moderator's decision (we email you), or withdraw the "
+                "change to edit it again."
+            ),
+            "rejected": _("Correct the listing as the moderator asks, then submit it again."),
+            "archived": _("Write to the moderators to bring it back."),
         }[self.state]
 
 

@@ -10,6 +10,7 @@ its approval keep them.
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from clinics.models import Clinic, Verification
 from clinics.models.verification import SOURCE_CLINIC
@@ -46,7 +47,7 @@ def clinic_quick_update(*, clinic, user, accepting, next_appointment):
     "call", or None for not stated) on the listing now, dated today."""
     clinic = Clinic.objects.select_for_update().get(pk=clinic.pk)
     if clinic.draft_of_id or clinic.status == Clinic.Status.ARCHIVED:
-        raise ModerationError("Quick updates are for a listing in the directory.")
+        raise ModerationError(_("Quick updates are for a listing in the directory."))
     today = timezone.localdate()
     values = _values(accepting, next_appointment, today)
     for name, value in values.items():

@@ -10,6 +10,7 @@ import re
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from clinics.access import get_managed_listing_or_404, is_moderator
@@ -78,7 +79,7 @@ def clinic(request, slug):
     editing = _fetched(editing_of(listing))
     forms = ListingForms(editing, listing_state(editing), data=request.POST)
     if _foreign_locations(request, forms):
-        raise Http404("No such location.")
+        raise Http404(_("No such location."))
     try:
         check_editable(editing)
     except ModerationError as error:
@@ -90,12 +91,14 @@ def clinic(request, slug):
     except ModerationError as error:
         return _page(request, listing, status=403, refused=str(error))
     if saved is None:
-        messages.info(request, "Nothing changed, so nothing was saved.")
+        messages.info(request, _("Nothing changed, so nothing was saved."))
     else:
         messages.success(
             request,
-            "Saved as a draft. Patients do not see it until a moderator approves it: "
-            "preview it, then submit it for review.",
+            _(
+                "Saved as a draft. Patients do not see it until a moderator approves it: "
+                "preview it, then submit it for review."
+            ),
         )
     return redirect("manage:clinic", slug=listing.slug)
 
@@ -109,7 +112,7 @@ def withdraw(request, slug):
     except ModerationError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, "Withdrawn from review: edit the listing and submit it again.")
+        messages.success(request, _("Withdrawn from review: edit the listing and submit it again."))
     return redirect("manage:clinic", slug=listing.slug)
 
 
@@ -119,7 +122,7 @@ def submit(request, slug):
     listing = _listing(request, slug)
     editing = editing_of(listing)
     if editing.pk == listing.pk and listing.status == Clinic.Status.PUBLISHED:
-        messages.info(request, "Nothing to submit: change something on the listing first.")
+        messages.info(request, _("Nothing to submit: change something on the listing first."))
         return redirect("manage:clinic", slug=listing.slug)
     try:
         clinic_submit(clinic=editing, user=request.user)
@@ -128,8 +131,10 @@ def submit(request, slug):
     else:
         messages.success(
             request,
-            "Submitted for review. A moderator checks it, usually within two working days; "
-            "we email you the decision. Until then patients see the last approved version.",
+            _(
+                "Submitted for review. A moderator checks it, usually within two working days; "
+                "we email you the decision. Until then patients see the last approved version."
+            ),
         )
     return redirect("manage:home")
 
@@ -159,5 +164,5 @@ def quick_update(request, slug):
         )
     except ModerationError as error:
         return _page(request, listing, status=403, refused=str(error))
-    messages.success(request, "Updated: patients see it now, dated today.")
+    messages.success(request, _("Updated: patients see it now, dated today."))
     return redirect("manage:clinic", slug=listing.slug)
