@@ -62,12 +62,13 @@ class Choices:
     """The reference data the forms offer, read once per page."""
 
     def __init__(self):
-        self.routes = [(r.pk, r.name) for r in TreatmentRoute.objects.all()]
-        self.payers = [(p.pk, p.name) for p in Payer.objects.all()]
-        self.conditions = [(c.pk, c.name) for c in Condition.objects.all()]
-        self.payment_options = [(p.pk, p.name) for p in PaymentOption.objects.all()]
-        self.languages = [(lang.pk, lang.name) for lang in Language.objects.all()]
-        self.bodies = [(b.pk, b.name) for b in ProfessionalBody.objects.all()]
+        # Names in the page's language (ReferenceData.label; English: the name itself).
+        self.routes = [(r.pk, r.label) for r in TreatmentRoute.objects.all()]
+        self.payers = [(p.pk, p.label) for p in Payer.objects.all()]
+        self.conditions = [(c.pk, c.label) for c in Condition.objects.all()]
+        self.payment_options = [(p.pk, p.label) for p in PaymentOption.objects.all()]
+        self.languages = [(lang.pk, lang.label) for lang in Language.objects.all()]
+        self.bodies = [(b.pk, b.label) for b in ProfessionalBody.objects.all()]
 
 
 def _id_choices(choices, label, **kwargs):
