@@ -63,7 +63,10 @@ def test_sitemap_lists_every_published_clinic_and_no_other(client):
     )
     urls = sitemap(client)
     clinic_urls = {url for url in urls if "/clinics/" in url}
-    assert clinic_urls == {f"{SITE}/clinics/open-{n}/" for n in range(3)}
+    # Each in English and in Spanish (issue 20).
+    assert clinic_urls == {
+        f"{SITE}{prefix}/clinics/open-{n}/" for n in range(3) for prefix in ("", "/es")
+    }
     for clinic in [*hidden, working_copy]:
         assert f"{SITE}/clinics/{clinic.slug}/" not in urls
 
