@@ -22,6 +22,16 @@
     }
     button.hidden = false;
 
+    // The messages come from the status line of the (translated) page; English by default.
+    var texts = (status && status.dataset) || {};
+    var messages = {
+      finding: texts.finding || "Finding your location…",
+      searching: texts.searching || "Searching near your location…",
+      failed:
+        texts.failed ||
+        "We couldn't get your location. Type a ZIP code or a city and state instead.",
+    };
+
     function say(message) {
       if (status) {
         status.textContent = message;
@@ -29,18 +39,18 @@
     }
 
     button.addEventListener("click", function () {
-      say("Finding your location…");
+      say(messages.finding);
       button.disabled = true;
       navigator.geolocation.getCurrentPosition(
         function (position) {
           input.value = roughly(position.coords.latitude) + "," + roughly(position.coords.longitude);
           input.removeAttribute("required");
-          say("Searching near your location…");
+          say(messages.searching);
           form.submit();
         },
         function () {
           button.disabled = false;
-          say("We couldn't get your location. Type a ZIP code or a city and state instead.");
+          say(messages.failed);
           input.focus();
         },
         { enableHighAccuracy: false, timeout: 10000, maximumAge: 600000 }

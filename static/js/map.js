@@ -76,7 +76,7 @@
         fillColor: "#ffffff",
         fillOpacity: 1,
       })
-        .bindTooltip("You searched near " + origin.label)
+        .bindTooltip(element.dataset.originTooltip || "You searched near " + origin.label)
         .addTo(map);
       if (origin.radius_miles) {
         L.circle([origin.lat, origin.lng], {
