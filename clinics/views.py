@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.urls import reverse, translate_url
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
 
 from clinics import caching, languages
@@ -40,10 +41,10 @@ def not_found(request, heading, message, back_url=None, back_label=None):
 def guide_not_found(request):
     return not_found(
         request,
-        "Guide not found",
-        "There is no guide at this address.",
+        _("Guide not found"),
+        _("There is no guide at this address."),
         back_url=reverse("clinics:guides"),
-        back_label="See all guides",
+        back_label=_("See all guides"),
     )
 
 
@@ -71,9 +72,11 @@ def clinic_detail(request, slug):
     if clinic is None:
         return not_found(
             request,
-            "Clinic not found",
-            "No clinic is listed at this address. It may have closed, changed its name, or "
-            "been taken out of the directory.",
+            _("Clinic not found"),
+            _(
+                "No clinic is listed at this address. It may have closed, changed its name, or "
+                "been taken out of the directory."
+            ),
         )
     context = clinic_page_context(clinic)
     context["shortlist"] = shortlist.tray(request)

@@ -7,6 +7,7 @@ pages only: no parameter to carry on every result link, and it works without Jav
 from urllib.parse import parse_qs, urlsplit
 
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language_from_path
 
 from clinics import geo
 
@@ -22,7 +23,7 @@ def came_from(request):
     ):
         return None
     parts = urlsplit(referer)
-    if not parts.path.startswith(RESULT_PAGES):
+    if not _without_language(parts.path).startswith(RESULT_PAGES):
         return None
     near = parse_qs(parts.query).get("near", [""])[0]
     place = None
@@ -32,6 +33,14 @@ def came_from(request):
         except geo.PlaceNotFound:
             place = None
     return parts.path + (f"?{parts.query}" if parts.query else ""), place
+
+
+def _without_language(path):
+    """The path without its language prefix: /es/search/ is the results page too (issue 20)."""
+    language = get_language_from_path(path)
+    if language and path.startswith(f"/{language}/"):
+        return path[len(language) + 1 :]
+    return path
 
 
 def miles_from(place, location):

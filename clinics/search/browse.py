@@ -11,6 +11,8 @@ the query string exactly as on /search/. Unknown states and cities answer 404.
 
 from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from clinics import caching
 from clinics.search import chosen, places, shortlist
@@ -29,10 +31,18 @@ def providers_index(request):
     states = places.states_with_counts()
     context = {
         "states": states,
-        "breadcrumbs": [("Home", "/"), ("Providers by state", None)],
+        "breadcrumbs": [(_("Home"), reverse("clinics:home")), (_("Providers by state"), None)],
         "listed": [state for state in states if state.total],
     }
     return render(request, "clinics/browse_index.html", context)
+
+
+def _breadcrumbs_to_states():
+    """Home, then the list of states: in the page's language (and under its /es/)."""
+    return [
+        (_("Home"), reverse("clinics:home")),
+        (_("Providers by state"), reverse("clinics:providers")),
+    ]
 
 
 def _state_or_404(state):
@@ -52,11 +62,7 @@ def state_page(request, state):
         "place_name": US_STATES[code],
         "cities": places.cities(code),
         "listings_version": caching.listings_version(),
-        "breadcrumbs": [
-            ("Home", "/"),
-            ("Providers by state", "/providers/"),
-            (US_STATES[code], None),
-        ],
+        "breadcrumbs": [*_breadcrumbs_to_states(), (US_STATES[code], None)],
     }
     return _browse(request, context, fixed={"state": code}, remote=code)
 
@@ -78,8 +84,7 @@ def city_page(request, state, city):
         "radius": places.CITY_RADIUS_MILES,
         "remote_count": _remote_count(code),
         "breadcrumbs": [
-            ("Home", "/"),
-            ("Providers by state", "/providers/"),
+            *_breadcrumbs_to_states(),
             (US_STATES[code], places.state_url(code)),
             (found.name, None),
         ],

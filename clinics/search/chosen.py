@@ -4,7 +4,10 @@ heading that names them ("3 IV locations taking Aetna within 25 miles of Austin,
 from dataclasses import dataclass
 
 from django.http import QueryDict
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
+from clinics.geo import any_of
 from clinics.validators import US_STATES
 
 # The repeatable filters, in the order the page names them, and the key of their options.
@@ -16,9 +19,9 @@ OPTIONS = [
     ("language", "code"),
 ]
 FLAG_WORDS = {
-    "psychotherapy": "Psychotherapy",
-    "telehealth": "Telehealth or at home",
-    "accepting": "Accepting new patients",
+    "psychotherapy": gettext_lazy("Psychotherapy"),
+    "telehealth": gettext_lazy("Telehealth or at home"),
+    "accepting": gettext_lazy("Accepting new patients"),
 }
 # What stays when every filter is cleared: the place and how results are shown.
 KEPT = ("near", "radius", "sort", "page_size", "compare")
@@ -42,13 +45,17 @@ def chips(request, search, fixed=()):
         if cleaned.get(name):
             found.append(Chip(word, _without(request, name)))
     if (price := cleaned.get("max_price")) is not None:
-        found.append(Chip(f"Up to ${price:,.0f} a session", _without(request, "max_price")))
+        label = _("Up to $%(price)s a session") % {"price": f"{price:,.0f}"}
+        found.append(Chip(label, _without(request, "max_price")))
     if words := cleaned.get("q"):
-        found.append(Chip(f"Name: “{words}”", _without(request, "q")))
+        found.append(Chip(_("Name: “%(words)s”") % {"words": words}, _without(request, "q")))
     if state := cleaned.get("state"):
-        found.append(Chip(f"In {US_STATES[state]}", _without(request, "state")))
+        found.append(
+            Chip(_("In %(state)s") % {"state": US_STATES[state]}, _without(request, "state"))
+        )
     if state := cleaned.get("serves"):
-        found.append(Chip(f"Remote care for {US_STATES[state]}", _without(request, "serves")))
+        label = _("Remote care for %(state)s") % {"state": US_STATES[state]}
+        found.append(Chip(label, _without(request, "serves")))
     return found
 
 
@@ -63,19 +70,29 @@ def clear_all_url(request):
 def heading(search, count):
     """ "3 IV or IM locations taking Aetna within 25 miles of Austin, TX"."""
     cleaned = search.form.cleaned_data
-    routes = " or ".join(route.short_name for route in cleaned.get("route") or ())
-    noun = "location" if count == 1 else "locations"
-    words = [f"{count:,}", routes, noun] if routes else [f"{count:,}", noun]
+    routes = any_of(route.short_name for route in cleaned.get("route") or ())
+    if routes:
+        words = [
+            ngettext("%(count)s %(routes)s location", "%(count)s %(routes)s locations", count)
+            % {"count": f"{count:,}", "routes": routes}
+        ]
+    else:
+        words = [
+            ngettext("%(count)s location", "%(count)s locations", count) % {"count": f"{count:,}"}
+        ]
     if payers := cleaned.get("insurance"):
-        words.append("taking " + " or ".join(payer.name for payer in payers))
+        words.append(_("taking %(payers)s") % {"payers": any_of(p.name for p in payers)})
     if state := cleaned.get("serves"):
-        words.append(f"with remote care for {US_STATES[state]}")
+        words.append(_("with remote care for %(state)s") % {"state": US_STATES[state]})
     if state := cleaned.get("state"):
-        words.append(f"in {US_STATES[state]}")
+        words.append(_("in %(state)s") % {"state": US_STATES[state]})
     if search.place and not cleaned.get("serves"):
-        words.append(f"within {search.radius_miles:g} miles of {search.place.label}")
+        words.append(
+            _("within %(miles)s miles of %(place)s")
+            % {"miles": f"{search.radius_miles:g}", "place": search.place.label}
+        )
     elif search.place:
-        words.append(f"(distances from {search.place.label})")
+        words.append(_("(distances from %(place)s)") % {"place": search.place.label})
     return " ".join(words)
 
 

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy
 
 from clinics import caching
 from clinics.models import (
@@ -43,8 +44,10 @@ class Facet:
         return bool(self.unavailable)
 
 
-NO_RESULTS = "no results with this search"
-ADDS_NOTHING = "adds no results to this search"
+# Lazy: facets are cached for every visitor (caching.cached_facets), so the reason is kept
+# untranslated and said in the language of the page that shows it.
+NO_RESULTS = gettext_lazy("no results with this search")
+ADDS_NOTHING = gettext_lazy("adds no results to this search")
 
 
 def option_facet(value, label, count, *, chosen, group_chosen):

@@ -8,6 +8,9 @@ import copy
 
 import django_filters
 from django import forms
+from django.utils.functional import lazy
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
+from django.utils.translation import gettext as _
 
 from clinics import caching, geo
 from clinics.validators import US_STATES, whole_number, yes_or_no
@@ -22,6 +25,16 @@ MAX_NEAR_LENGTH = 200
 # Words of a free-text search (`q`, HSDS `search`) that are looked for, each one LIKE term in
 # the results query and in each facet query (issue 12.13). Clinic names are a few words.
 MAX_SEARCH_WORDS = 8
+
+
+def _translated(message, values):
+    return gettext(message) % values
+
+
+# A message with figures filled in, translated when it is shown (in the reader's language), not
+# when the module is imported: for form fields declared once per process. Mark the message
+# with gettext_noop so that makemessages finds it.
+translated_lazily = lazy(_translated, str)
 
 
 def search_words(text):
@@ -70,7 +83,11 @@ class SlugChoiceField(forms.ModelMultipleChoiceField):
     def _unknown(self, value):
         known = ", ".join(str(getattr(obj, self.to_field_name)) for obj in self.queryset)
         shown = str(value).replace("\x00", "")[:60]
-        return f'"{shown}" is not a known {self.noun}. Use one of: {known}.'
+        return _('"%(value)s" is not a known %(noun)s. Use one of: %(known)s.') % {
+            "value": shown,
+            "noun": self.noun,
+            "known": known,
+        }
 
 
 class CopiedShallowly:
@@ -118,7 +135,8 @@ class StateField(forms.CharField):
         if code and code not in US_STATES:
             shown = code.replace("\x00", "")[:20]
             raise forms.ValidationError(
-                f'"{shown}" is not a US state code. Use a two-letter USPS code such as TX or AK.',
+                _('"%(code)s" is not a US state code. Use a two-letter USPS code such as TX or AK.')
+                % {"code": shown},
                 code="invalid_choice",
             )
         return code
@@ -135,7 +153,9 @@ class YesField(forms.Field):
         try:
             chosen = yes_or_no(value)
         except ValueError:
-            raise forms.ValidationError('Use "true", or leave this out.', code="invalid") from None
+            raise forms.ValidationError(
+                _('Use "true", or leave this out.'), code="invalid"
+            ) from None
         return True if chosen else None
 
 
@@ -163,10 +183,9 @@ class SearchForm(forms.Form):
         min_value=1,
         required=False,
         help_text="1-based page number; default 1.",
-        error_messages={
-            "invalid": "The page must be a whole number, 1 or more.",
-            "min_value": "The page must be a whole number, 1 or more.",
-        },
+        error_messages=dict.fromkeys(
+            ("invalid", "min_value"), gettext_lazy("The page must be a whole number, 1 or more.")
+        ),
     )
     page_size = WholeNumberField(
         min_value=1,
@@ -175,7 +194,10 @@ class SearchForm(forms.Form):
         help_text=f"Results per page, 1 to {MAX_PAGE_SIZE}; default {DEFAULT_PAGE_SIZE}.",
         error_messages=dict.fromkeys(
             ("invalid", "min_value", "max_value"),
-            f"The page size must be a whole number from 1 to {MAX_PAGE_SIZE}.",
+            translated_lazily(
+                gettext_noop("The page size must be a whole number from 1 to %(max)s."),
+                {"max": MAX_PAGE_SIZE},
+            ),
         ),
     )
 
@@ -207,9 +229,13 @@ class SearchForm(forms.Form):
         message = error.message
         if error.state and "state" in self.fields:
             name = US_STATES[error.state]
-            message += f" To list every location in {name}, search with state={error.state}."
+            message += " " + _(
+                "To list every location in %(state)s, search with state=%(code)s."
+            ) % {"state": name, "code": error.state}
         if error.suggestions and not (error.state or error.choices):
-            message += " Did you mean: " + "; ".join(error.suggestions) + "?"
+            message += " " + _("Did you mean: %(places)s?") % {
+                "places": "; ".join(error.suggestions)
+            }
         return message
 
     def clean(self):
@@ -219,5 +245,7 @@ class SearchForm(forms.Form):
             and not cleaned.get("near")
             and "near" not in self.errors
         ):
-            self.add_error("sort", "Sorting by distance needs a place: enter a ZIP code or a city.")
+            self.add_error(
+                "sort", _("Sorting by distance needs a place: enter a ZIP code or a city.")
+            )
         return cleaned

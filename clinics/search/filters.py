@@ -19,6 +19,7 @@ from django.db.models import (
     Value,
     Window,
 )
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from clinics import caching, geo
 from clinics.models import (
@@ -50,6 +51,7 @@ from clinics.search.fields import (
     StateFilter,
     YesFilter,
     search_words,
+    translated_lazily,
 )
 from clinics.search.paging import result_page
 
@@ -79,7 +81,9 @@ class LocationFilter(django_filters.FilterSet):
         "ZIP code is searched from that ZIP (the origin's label says so). A city in several "
         "states, or a state, answers 400 naming the choices.",
         error_messages={
-            "max_length": "Enter at most 200 characters: a ZIP code, a city or an address."
+            "max_length": gettext_lazy(
+                "Enter at most 200 characters: a ZIP code, a city or an address."
+            )
         },
     )
     radius = NumberFilter(
@@ -88,30 +92,32 @@ class LocationFilter(django_filters.FilterSet):
         max_value=MAX_RADIUS_MILES,
         help_text=f"Miles from the origin, 1 to {MAX_RADIUS_MILES}; default "
         f"{DEFAULT_RADIUS_MILES}. Only with `near`.",
-        error_messages={
-            "invalid": f"The radius must be a number of miles from 1 to {MAX_RADIUS_MILES}.",
-            "min_value": f"The radius must be a number of miles from 1 to {MAX_RADIUS_MILES}.",
-            "max_value": f"The radius must be a number of miles from 1 to {MAX_RADIUS_MILES}.",
-        },
+        error_messages=dict.fromkeys(
+            ("invalid", "min_value", "max_value"),
+            translated_lazily(
+                gettext_noop("The radius must be a number of miles from 1 to %(max)s."),
+                {"max": MAX_RADIUS_MILES},
+            ),
+        ),
     )
     route = SlugFilter(
         reference=TreatmentRoute,
         to_field_name="slug",
-        noun="treatment route",
+        noun=gettext_lazy("treatment route"),
         method="filter_route",
         help_text="Offers any of these routes (iv, im, lozenge, esketamine, ...).",
     )
     condition = SlugFilter(
         reference=Condition,
         to_field_name="slug",
-        noun="condition",
+        noun=gettext_lazy("condition"),
         method="filter_condition",
         help_text="Treats any of these conditions (slugs).",
     )
     insurance = SlugFilter(
         reference=Payer,
         to_field_name="slug",
-        noun="payer",
+        noun=gettext_lazy("payer"),
         method="filter_insurance",
         help_text="In network with any of these payers (slugs), for one of the chosen routes "
         "when `route` is given (an acceptance for all routes counts), for any route otherwise.",
@@ -119,14 +125,14 @@ class LocationFilter(django_filters.FilterSet):
     payment = SlugFilter(
         reference=PaymentOption,
         to_field_name="slug",
-        noun="payment option",
+        noun=gettext_lazy("payment option"),
         method="filter_payment",
         help_text="Offers any of these: self-pay, superbill, financing, sliding-scale.",
     )
     language = SlugFilter(
         reference=Language,
         to_field_name="code",
-        noun="language code (ISO 639-1)",
+        noun=gettext_lazy("language code (ISO 639-1)"),
         method="filter_language",
         help_text="Staff speak any of these (ISO 639-1 codes).",
     )
@@ -137,9 +143,14 @@ class LocationFilter(django_filters.FilterSet):
         help_text="US dollars: the lowest price per session (of the chosen routes) is at most "
         "this.",
         error_messages={
-            "invalid": "The maximum price must be a number of US dollars, 0 or more.",
-            "min_value": "The maximum price must be a number of US dollars, 0 or more.",
-            "max_value": f"The maximum price must be at most {MAX_PRICE_USD:,} US dollars.",
+            **dict.fromkeys(
+                ("invalid", "min_value"),
+                gettext_lazy("The maximum price must be a number of US dollars, 0 or more."),
+            ),
+            "max_value": translated_lazily(
+                gettext_noop("The maximum price must be at most %(max)s US dollars."),
+                {"max": f"{MAX_PRICE_USD:,}"},
+            ),
         },
     )
     psychotherapy = YesFilter(
@@ -167,15 +178,17 @@ class LocationFilter(django_filters.FilterSet):
         max_length=200,
         help_text=f"Words in the clinic's or location's name (at most {MAX_SEARCH_WORDS} distinct "
         "words are looked for).",
-        error_messages={"max_length": "Enter at most 200 characters of a clinic's name."},
+        error_messages={
+            "max_length": gettext_lazy("Enter at most 200 characters of a clinic's name.")
+        },
     )
     sort = ChoiceFilter(
         method="filter_nothing",
         choices=[
-            ("distance", "Distance"),
-            ("price", "Lowest price"),
-            ("name", "Name"),
-            ("verified", "Recently verified"),
+            ("distance", gettext_lazy("Distance")),
+            ("price", gettext_lazy("Lowest price")),
+            ("name", gettext_lazy("Name")),
+            ("verified", gettext_lazy("Recently verified")),
         ],
         empty_label=None,
         help_text="Order: distance (default with `near`), price, name (default without), verified. "
@@ -183,7 +196,7 @@ class LocationFilter(django_filters.FilterSet):
         "lowest self-pay price per session of any route (an esketamine price where the "
         "location bills insurance for it is not compared); no price last.",
         error_messages={
-            "invalid_choice": 'Sort by "distance", "price", "name" or "verified".',
+            "invalid_choice": gettext_lazy('Sort by "distance", "price", "name" or "verified".'),
         },
     )
 
@@ -202,7 +215,7 @@ class LocationFilter(django_filters.FilterSet):
             # A NUL character can't be stored or searched for; refuse it by name.
             data = data.copy()
             self.refused = {
-                key: "This contains a character that cannot be searched for."
+                key: gettext("This contains a character that cannot be searched for.")
                 for key, values in data.lists()
                 if any("\x00" in value for value in values)
             }

@@ -13,11 +13,14 @@ bills no insurance for it is a self-pay price and counts.
 """
 
 from django.db.models import Exists, Min, OuterRef, Q, Subquery
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from clinics.geo import any_of
 from clinics.models import Offering, PayerAcceptance
 
 # What a price range on a result covers, said on the results page.
-RANGE_EXPLAINED = (
+RANGE_EXPLAINED = gettext_lazy(
     "A price is per session of that route, as the clinic lists it: a range runs from its "
     "lowest to its highest session price (the dose, the length of the session or a package "
     "can change it). A typical series costs several sessions. Esketamine prices at clinics "
@@ -50,9 +53,9 @@ def lowest_price(routes):
 def price_order_label(routes):
     """The sentence that says which price the order compares."""
     if routes:
-        names = " or ".join(route.short_name for route in routes)
-        return f"Sorted by the lowest {names} price per session."
-    return (
+        names = any_of(route.short_name for route in routes)
+        return _("Sorted by the lowest %(routes)s price per session.") % {"routes": names}
+    return _(
         "Sorted by the lowest self-pay price per session, any route (esketamine prices "
         "billed to insurance are not compared)."
     )

@@ -2,14 +2,16 @@
 the state and city pages), and a location's payers by route (clinic and comparison pages)."""
 
 from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from clinics.models import Clinic
 
 # What each kind of psychotherapy (Clinic.PSYCHOTHERAPY_FIELDS) is called on a result.
 PSYCHOTHERAPY_WORDS = {
-    "offers_kap": "ketamine-assisted psychotherapy in house",
-    "works_with_own_therapist": "works with your own therapist",
-    "offers_integration": "integration sessions",
+    "offers_kap": gettext_lazy("ketamine-assisted psychotherapy in house"),
+    "works_with_own_therapist": gettext_lazy("works with your own therapist"),
+    "offers_integration": gettext_lazy("integration sessions"),
 }
 
 
@@ -25,8 +27,10 @@ def psychotherapy_summary(clinic):
         PSYCHOTHERAPY_WORDS[name] for name in Clinic.PSYCHOTHERAPY_FIELDS if getattr(clinic, name)
     ]
     if parts:
-        return capfirst("; ".join(parts))
-    return "Not stated by the clinic" if clinic.offers_psychotherapy is None else "Not offered"
+        return capfirst("; ".join(str(part) for part in parts))
+    if clinic.offers_psychotherapy is None:
+        return _("Not stated by the clinic")
+    return _("Not offered")
 
 
 def insurance_summary(summary):
@@ -36,7 +40,11 @@ def insurance_summary(summary):
     if not any(payers for _route, payers in by_route):
         return []
     return [
-        f"{route.short_name}: {', '.join(p.name for p in payers) if payers else 'none listed'}"
+        _("%(route)s: %(payers)s")
+        % {
+            "route": route.short_name,
+            "payers": ", ".join(p.name for p in payers) if payers else _("none listed"),
+        }
         for route, payers in by_route
     ]
 

@@ -3,6 +3,7 @@
 from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from clinics import caching
 from clinics.models import Clinic
@@ -117,11 +118,13 @@ def state_search_url(request, form):
 def page_past_the_end(request):
     """404 for a page the results no longer reach (a shared link, a stale bookmark)."""
     context = {
-        "heading": "This page no longer exists",
-        "message": "These results have fewer pages now: listings change, so a link to a later "
-        "page can outlive it. The same search starts again on page 1.",
+        "heading": _("This page no longer exists"),
+        "message": _(
+            "These results have fewer pages now: listings change, so a link to a later "
+            "page can outlive it. The same search starts again on page 1."
+        ),
         "back_url": replaced_url(request),
-        "back_label": "Go to page 1 of these results",
+        "back_label": _("Go to page 1 of these results"),
     }
     return render(request, "404.html", context, status=404)
 
