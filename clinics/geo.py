@@ -23,6 +23,8 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils.translation import get_language, gettext_lazy, pgettext
+from django.utils.translation import gettext as _
 
 from clinics import gazetteer
 from clinics.distance import (
@@ -50,7 +52,7 @@ TRAILING_ZIP_RE = re.compile(
     re.IGNORECASE,
 )
 LAT_LNG_RE = re.compile(r"^\s*([-+]?\d{1,2}(?:\.\d+)?)\s*,\s*([-+]?\d{1,3}(?:\.\d+)?)\s*$")
-NOT_LOCATED = "the street address was not located"
+NOT_LOCATED = gettext_lazy("the street address was not located")
 # ", USA" at the end of a pasted address or "Portland, OR, US" says nothing more.
 COUNTRY_RE = re.compile(r"(?<=\S)[\s,]+(?:USA?|U\.S\.A?\.?|United States(?: of America)?)$", re.I)
 
@@ -93,7 +95,7 @@ def resolve(query):
     """Turn what a patient typed into a Place, or raise PlaceNotFound with a clear message."""
     text = " ".join((query or "").split())
     if not text:
-        raise PlaceNotFound("Enter a ZIP code, a city and state, or an address.")
+        raise PlaceNotFound(_("Enter a ZIP code, a city and state, or an address."))
     place = _resolve_text(COUNTRY_RE.sub("", text))
     state = place.state or gazetteer.nearest_state(place.latitude, place.longitude)
     return Place(text, place.label, place.latitude, place.longitude, place.kind, state)
@@ -123,10 +125,11 @@ def resolve_cached(query):
     """`resolve`, remembered for a day: a search origin is resolved once, not per request.
 
     Unknown places are remembered too, so a mistyped city does not hit an online geocoder
-    again on every page of the same search.
+    again on every page of the same search. The answer is in words (a message, "your
+    location"), so it is remembered per language.
     """
     text = " ".join((query or "").split())
-    key_text = f"{ORIGIN_FORMAT}|{settings.GEOCODER}|{text.lower()}"
+    key_text = f"{ORIGIN_FORMAT}|{settings.GEOCODER}|{get_language()}|{text.lower()}"
     key = "origin:" + hashlib.sha256(key_text.encode()).hexdigest()
     cached = cache.get(key)
     if cached is None:
@@ -160,25 +163,33 @@ def resolve_cached(query):
 def _coordinates(text, lat, lng):
     if not (-90 <= lat <= 90 and -180 <= lng <= 180):
         raise PlaceNotFound(
-            "Coordinates must be a latitude between -90 and 90 and a longitude between "
-            "-180 and 180."
+            _(
+                "Coordinates must be a latitude between -90 and 90 and a longitude between "
+                "-180 and 180."
+            )
         )
-    return Place(text, "your location", lat, lng, kind="coordinates")
+    return Place(text, _("your location"), lat, lng, kind="coordinates")
 
 
 def _zip_place(text, zip_code, note=""):
     entry = zip_index().get(zip_code)
     if entry is None:
-        raise PlaceNotFound(f"We don't know the ZIP code {zip_code}. Check the digits.")
+        raise PlaceNotFound(
+            _("We don't know the ZIP code %(zip)s. Check the digits.") % {"zip": zip_code}
+        )
     lat, lng, city, state = entry
-    label = f"ZIP {zip_code}, {city}, {state} ({note})" if note else f"{city}, {state} {zip_code}"
+    values = {"zip": zip_code, "city": city, "state": state, "note": note}
+    if note:
+        label = _("ZIP %(zip)s, %(city)s, %(state)s (%(note)s)") % values
+    else:
+        label = f"{city}, {state} {zip_code}"
     return Place(text, label, lat, lng, kind="zip", state=state)
 
 
 def _split_city_state(text):
     """(city, USPS code) from "City, ST", "City, State", "City ST" or "City State", or None."""
     if "," in text:
-        city, _, state = text.rpartition(",")
+        city, _comma, state = text.rpartition(",")
         code = gazetteer.state_code(state)
         return (city.strip(), code) if code and city.strip() else None
     words = text.split()
@@ -203,7 +214,8 @@ def _resolve_city_state(text, city_state=None):
     if city is None:
         suggestions = [c.label for c in gazetteer.close_cities_in(name, state)]
         raise PlaceNotFound(
-            f"We couldn't find {name}, {state}. Check the spelling or try a ZIP code.",
+            _("We couldn't find %(city)s, %(state)s. Check the spelling or try a ZIP code.")
+            % {"city": name, "state": state},
             suggestions,
         )
     return Place(text, city.label, city.latitude, city.longitude, kind="city", state=city.state)
@@ -214,17 +226,25 @@ def _a_state(text, state):
     name = gazetteer.state_name(state)
     same_name = gazetteer.ambiguous_state(state)
     cities = [c.label for c in gazetteer.largest_cities(state)]
-    examples = " or ".join(f'"{label}"' for label in cities[:2])
+    examples = any_of(f'"{label}"' for label in cities[:2])
     if same_name is None:
-        message = f"{name} is a state. Search near a city or ZIP code in it, such as {examples}."
+        message = _(
+            "%(state)s is a state. Search near a city or ZIP code in it, such as %(examples)s."
+        ) % {"state": name, "examples": examples}
         suggestions = cities
     else:
-        message = (
-            f'"{text}" is the state of {name} and also {same_name.label}. Choose '
-            f'"{same_name.label}", or a city or ZIP code in {name}, such as {examples}.'
-        )
+        message = _(
+            '"%(text)s" is the state of %(state)s and also %(city)s. Choose '
+            '"%(city)s", or a city or ZIP code in %(state)s, such as %(examples)s.'
+        ) % {"text": text, "state": name, "city": same_name.label, "examples": examples}
         suggestions = list(dict.fromkeys([same_name.label, *cities]))
     return PlaceNotFound(message, suggestions, state=state, ambiguous=same_name is not None)
+
+
+def any_of(texts):
+    """Choices in words, in the reader's language: "IV or IM", '"Austin, TX" or "Waco, TX"'."""
+    either = pgettext("between choices", "or")
+    return f" {either} ".join(texts)
 
 
 def _resolve_city_alone(text):
@@ -234,9 +254,10 @@ def _resolve_city_alone(text):
         [city] = cities
         return Place(text, city.label, city.latitude, city.longitude, kind="city", state=city.state)
     if cities:
-        examples = " or ".join(f'"{city.label}"' for city in cities[:2])
+        examples = any_of(f'"{city.label}"' for city in cities[:2])
         raise PlaceNotFound(
-            f"There is a {cities[0].name} in {len(cities)} states: add the state, like {examples}.",
+            _("There is a %(city)s in %(count)s states: add the state, like %(examples)s.")
+            % {"city": cities[0].name, "count": len(cities), "examples": examples},
             [city.label for city in cities],
             choices=True,
         )
@@ -244,8 +265,11 @@ def _resolve_city_alone(text):
         return None  # a landmark or a neighbourhood, perhaps: the geocoder may know it
     close = gazetteer.close_cities(text)
     raise PlaceNotFound(
-        f'We couldn\'t find a city called "{text}". Check the spelling, add the state '
-        '(like "Portland, OR"), or try a ZIP code.',
+        _(
+            'We couldn\'t find a city called "%(text)s". Check the spelling, add the state '
+            '(like "Portland, OR"), or try a ZIP code.'
+        )
+        % {"text": text},
         [city.label for city in close],
     )
 
@@ -277,19 +301,24 @@ def _resolve_address(text):
         lat, lng, label = found
         return Place(text, label, lat, lng, kind="address")
     # "1 Main St, Portland, OR": the city, said to be only the city.
-    _, _, tail = text.partition(",")
+    _head, _sep, tail = text.partition(",")
     while tail:
         parts = _split_city_state(tail.strip())
         city = gazetteer.city(*parts) if parts else None
         if city is not None:
             label = f"{city.label} ({NOT_LOCATED})"
             return Place(text, label, city.latitude, city.longitude, "city", city.state)
-        _, _, tail = tail.partition(",")
+        _head, _sep, tail = tail.partition(",")
     if settings.GEOCODER:
-        raise PlaceNotFound(f'We couldn\'t find "{text}". Try a ZIP code or a city and state.')
+        raise PlaceNotFound(
+            _('We couldn\'t find "%(text)s". Try a ZIP code or a city and state.') % {"text": text}
+        )
     raise PlaceNotFound(
-        f'We couldn\'t find "{text}". Street addresses need their ZIP code here: add it, or '
-        'type a ZIP code or a city and state, like "Portland, OR".'
+        _(
+            'We couldn\'t find "%(text)s". Street addresses need their ZIP code here: add it, or '
+            'type a ZIP code or a city and state, like "Portland, OR".'
+        )
+        % {"text": text}
     )
 
 
