@@ -2,7 +2,8 @@
 500, and 503 while the database is down or too slow (issue 12, item 12; issue 14, item 9).
 
 Each answers in the format of its URL: `{"errors": ...}` JSON under /api/, a FHIR
-OperationOutcome under /fhir/, and elsewhere an HTML page with the site's header, the 988 crisis
+OperationOutcome under /fhir/ (both in English, like the APIs), and elsewhere an HTML page in
+the page's language (issue 20) with the site's header, the 988 crisis
 line and a way back home. Pages render without a request context (as Django's own 500 view
 does), so no session, user or message lookup can touch the database; the only values they read
 come from settings through clinics.context_processors.directory, which makes no query.
@@ -15,6 +16,9 @@ import sys
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template import loader
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from clinics.context_processors import directory as page_settings
 
@@ -26,11 +30,15 @@ DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
 RETRY_AFTER_SECONDS = 30
 
 MESSAGES = {
-    400: "Your browser sent something this site could not read. Go back and try again.",
-    403: "You don't have permission to see this page.",
-    404: "There is nothing at this address. It may have moved, or the listing may be gone.",
-    500: "Something went wrong on our side. Please try again.",
-    503: "The directory is unavailable for a moment. Please try again in a minute.",
+    400: gettext_lazy(
+        "Your browser sent something this site could not read. Go back and try again."
+    ),
+    403: gettext_lazy("You don't have permission to see this page."),
+    404: gettext_lazy(
+        "There is nothing at this address. It may have moved, or the listing may be gone."
+    ),
+    500: gettext_lazy("Something went wrong on our side. Please try again."),
+    503: gettext_lazy("The directory is unavailable for a moment. Please try again in a minute."),
 }
 API_ERROR_KEYS = {400: "request", 403: "permission", 404: "path", 500: "service", 503: "service"}
 FHIR_ISSUE_CODES = {
@@ -42,7 +50,7 @@ FHIR_ISSUE_CODES = {
 }
 # A form sent without its CSRF token or cookie: usually a page left open for hours, or cookies
 # turned off. The patient should know nothing was sent and how to send it again.
-CSRF_MESSAGE = (
+CSRF_MESSAGE = gettext_lazy(
     "Nothing was saved: the page was open too long, or your browser did not send this site's "
     "cookie. Go back to the form, reload it and send it again (cookies must be allowed for "
     "this site)."
@@ -50,15 +58,17 @@ CSRF_MESSAGE = (
 
 # If even the template fails, this still gives the crisis line and a way home.
 FALLBACK_HTML = (
-    '<!doctype html><html lang="en"><meta charset="utf-8"><title>{message}</title>'
-    '<p>In crisis or thinking about suicide? Call or text <a href="tel:988">988</a> '
-    "(Suicide &amp; Crisis Lifeline, US, 24/7), or call 911 in an emergency.</p>"
-    '<h1>{message}</h1><p><a href="/">Go to the home page</a></p></html>'
+    '<!doctype html><html lang="{language}"><meta charset="utf-8"><title>{message}</title>'
+    "<p>{crisis}</p>"
+    '<h1>{message}</h1><p><a href="/">{home}</a></p></html>'
 )
 
 
 def error_response(request, status, message=None, **page):
     message = message or MESSAGES[status]
+    if request.path.startswith(("/api/", "/fhir/")):
+        with translation.override("en"):  # the APIs answer in English
+            message = str(message)
     if request.path.startswith("/api/"):
         response = JsonResponse({"errors": {API_ERROR_KEYS[status]: [message]}}, status=status)
     elif request.path.startswith("/fhir/"):
@@ -85,7 +95,16 @@ def _page(status, message, **page):
         )
     except Exception:  # an error page must never fail in turn
         logger.exception("the %s page failed to render", status)
-        return FALLBACK_HTML.format(message=message)
+        crisis = _(
+            "In crisis or thinking about suicide? Call or text %(line)s (Suicide &amp; Crisis "
+            "Lifeline, US, 24/7), or call 911 in an emergency."
+        ) % {"line": '<a href="tel:988">988</a>'}
+        return FALLBACK_HTML.format(
+            language=translation.get_language() or "en",
+            message=message,
+            crisis=crisis,
+            home=_("Go to the home page"),
+        )
 
 
 def database_unavailable(request, exception):
@@ -115,9 +134,9 @@ def csrf_failure(request, reason=""):
         request,
         403,
         CSRF_MESSAGE,
-        heading="This form could not be sent",
+        heading=_("This form could not be sent"),
         back_url="/" + request.path.lstrip("/"),  # never "//host": that would leave the site
-        back_label="Back to the form",
+        back_label=_("Back to the form"),
     )
 
 
