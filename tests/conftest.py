@@ -24,6 +24,17 @@ def _fast_password_hashing():
 
 
 @pytest.fixture(autouse=True)
+def _english_to_begin_with():
+    """Each test starts in the default language: a Spanish request in an earlier test leaves
+    its language active in the thread (LocaleMiddleware activates, nothing deactivates)."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.activate("en")
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache: rolled-back rows must not live on in cached counts."""
     from django.core.cache import cache
