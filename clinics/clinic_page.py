@@ -5,9 +5,10 @@ is the page exactly as patients will see it.
 """
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from clinics.mail import absolute_url
-from clinics.models import latest_checks, verified_facts
+from clinics.models import OpeningHours, latest_checks, verified_facts
 from clinics.search import places
 from clinics.search.results import insurance_by_route
 from clinics.validators import US_STATES
@@ -36,8 +37,7 @@ def clinic_json_ld(clinic, locations):
             data["openingHoursSpecification"] = [
                 {
                     "@type": "OpeningHoursSpecification",
-                    # schema.org's English day name, whatever the page's language.
-                    "dayOfWeek": f"https://schema.org/{period.Weekday(period.weekday).name.title()}",
+                    "dayOfWeek": f"https://schema.org/{schema_day(period.weekday)}",
                     "opens": period.opens.strftime("%H:%M"),
                     "closes": period.closes.strftime("%H:%M"),
                 }
@@ -81,11 +81,16 @@ def clinic_json_ld(clinic, locations):
     return data
 
 
+def schema_day(weekday):
+    """schema.org's name of a day (DayOfWeek: "Monday"), the same in every language."""
+    return OpeningHours.Weekday(weekday).name.title()
+
+
 def clinic_breadcrumbs(clinic, locations):
     """Home › Providers by state › <state> › <city> › <clinic>: the place of its first location."""
     trail = [
-        ("Home", reverse("clinics:home")),
-        ("Providers by state", reverse("clinics:providers")),
+        (_("Home"), reverse("clinics:home")),
+        (_("Providers by state"), reverse("clinics:providers")),
     ]
     if locations:
         first = locations[0]

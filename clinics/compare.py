@@ -10,6 +10,7 @@ from django.http import QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from clinics import geo
 from clinics.mail import absolute_url
@@ -57,7 +58,9 @@ def origin(text):
     try:
         return geo.resolve_cached(text), None
     except geo.PlaceNotFound as error:
-        return None, f"{error.message} The clinics are shown without distances."
+        return None, _("%(error)s The clinics are shown without distances.") % {
+            "error": error.message
+        }
 
 
 def column(clinic, place):

@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from django.utils.translation import gettext, gettext_noop
+
 from clinics.validators import US_STATES
 
 # What people type for a few big cities. Keys are normalised (normalise_city); each value is a
@@ -227,20 +229,21 @@ def ambiguous_state(code):
 
 # --- time zones (issue 17): opening hours are local times of the location's own zone --------
 
-# The US zones by their standard offset from UTC in hours, as people name them.
+# The US zones by their standard offset from UTC in hours, as people name them (in English;
+# time_zone_name says them in the active language).
 ZONE_NAMES_BY_OFFSET = {
-    -4: "Atlantic Time",
-    -5: "Eastern Time",
-    -6: "Central Time",
-    -7: "Mountain Time",
-    -8: "Pacific Time",
-    -9: "Alaska Time",
-    -10: "Hawaii-Aleutian Time",
-    10: "Chamorro Time",
-    11: "Pohnpei Time",
-    12: "Marshall Islands Time",
-    -11: "Samoa Time",
-    9: "Palau Time",
+    -4: gettext_noop("Atlantic Time"),
+    -5: gettext_noop("Eastern Time"),
+    -6: gettext_noop("Central Time"),
+    -7: gettext_noop("Mountain Time"),
+    -8: gettext_noop("Pacific Time"),
+    -9: gettext_noop("Alaska Time"),
+    -10: gettext_noop("Hawaii-Aleutian Time"),
+    10: gettext_noop("Chamorro Time"),
+    11: gettext_noop("Pohnpei Time"),
+    12: gettext_noop("Marshall Islands Time"),
+    -11: gettext_noop("Samoa Time"),
+    9: gettext_noop("Palau Time"),
 }
 
 
@@ -272,10 +275,21 @@ def time_zone_of(postal_code, state, default="America/New_York"):
     return by_state.get((state or "").upper(), default)
 
 
-@lru_cache(maxsize=64)
 def time_zone_name(zone):
-    """How people name a zone: "Pacific Time"; "Mountain Time (no daylight saving time)" for
-    Arizona's; the IANA name for a zone without a usual name."""
+    """How people name a zone, in the active language: "Pacific Time"; "Mountain Time (no
+    daylight saving time)" for Arizona's; the IANA name for a zone without a usual name."""
+    name, without_daylight_saving = _zone_naming(zone)
+    if name is None:
+        return zone
+    if without_daylight_saving:
+        return gettext("%(zone)s (no daylight saving time)") % {"zone": gettext(name)}
+    return gettext(name)
+
+
+@lru_cache(maxsize=64)
+def _zone_naming(zone):
+    """(English name of the zone or None, whether it keeps standard time all year while its
+    usual name's zone changes)."""
     import datetime
     import zoneinfo
 
@@ -283,13 +297,10 @@ def time_zone_name(zone):
     winter = datetime.datetime(2025, 1, 15, 12, tzinfo=info).utcoffset()
     summer = datetime.datetime(2025, 7, 15, 12, tzinfo=info).utcoffset()
     name = ZONE_NAMES_BY_OFFSET.get(int(winter.total_seconds() // 3600))
-    if name is None:
-        return zone
-    if winter == summer and name in {
+    without_daylight_saving = winter == summer and name in {
         "Mountain Time",
         "Pacific Time",
         "Central Time",
         "Eastern Time",
-    }:
-        name += " (no daylight saving time)"
-    return name
+    }
+    return name, without_daylight_saving

@@ -31,6 +31,7 @@ from clinics.models.location import (
     PayerAcceptance,
     covering_q,
     covers,
+    dollars,
     location_masks,
     price_label,
 )
@@ -128,6 +129,7 @@ __all__ = [
     "location_masks",
     "covering_q",
     "covers",
+    "dollars",
     "clinic_prefetches",
     "location_prefetches",
     "locations_prefetch",

@@ -8,6 +8,9 @@ treated and languages spoken. Search results are locations.
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.dates import WEEKDAYS
+from django.utils.text import capfirst
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -227,13 +230,14 @@ class Location(models.Model):
     def week(self):
         """[(day name, [opening hours])] for Monday to Sunday: a day without hours is closed.
 
-        Reads `hours.all()`, so a prefetch serves it without a query."""
+        Day names in the active language (Django's own: "Monday", "Lunes"). Reads
+        `hours.all()`, so a prefetch serves it without a query."""
         periods = {}
         for period in self.hours.all():
             periods.setdefault(period.weekday, []).append(period)
         return [
-            (label, sorted(periods.get(day, []), key=lambda p: p.opens))
-            for day, label in OpeningHours.Weekday.choices
+            (str(capfirst(WEEKDAYS[day - 1])), sorted(periods.get(day, []), key=lambda p: p.opens))
+            for day in OpeningHours.Weekday.values
         ]
 
     @property
@@ -392,13 +396,18 @@ def location_masks(location_ids):
 MASK_BATCH = 5000
 
 
+def dollars(amount):
+    """An amount in US dollars as patients read it, in every language: "$1,200"."""
+    return f"${amount:,}"
+
+
 def price_label(low, high):
     """A price per session as patients read it."""
     if low is None:
-        return "Price on request"
+        return gettext("Price on request")
     if high in (None, low):
-        return f"${low:,}"
-    return f"${low:,}–${high:,}"
+        return dollars(low)
+    return f"{dollars(low)}–{dollars(high)}"
 
 
 def covering_q(routes, path=""):

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from clinics.models.clinic import Clinic
@@ -103,10 +104,12 @@ class Verification(models.Model):
     def source_label(self):
         """Who confirmed it, as patients read it."""
         if self.source == SOURCE_MODERATOR:
-            return "a moderator"
+            return gettext("a moderator")
         if self.source == SOURCE_CLINIC:
-            return "the clinic"
-        return f"the import of {self.source.removeprefix(IMPORT_PREFIX)}"
+            return gettext("the clinic")
+        return gettext("the import of %(source)s") % {
+            "source": self.source.removeprefix(IMPORT_PREFIX)
+        }
 
     @property
     def valid_days(self):

@@ -5,10 +5,14 @@ import json
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import QueryDict
+from django.template.defaultfilters import date as date_filter
+from django.template.defaultfilters import time as time_filter
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from clinics.mail import absolute_url
+from clinics.models import dollars
 from clinics.search import shortlist
 
 register = template.Library()
@@ -108,3 +112,42 @@ def pubmed_search(citation):
         "https://pubmed.ncbi.nlm.nih.gov/?"
         + QueryDict.fromkeys(["term"], str(citation)).urlencode()
     )
+
+
+# How the public pages write dates and times. In English, as they always have ("January 5,
+# 2025", "Jan 5, 2025", "9:00 AM"); in another language, in its own locale's formats from
+# Django ("5 de enero de 2025", "09:00"), month names in that language. A short date in another
+# language is its long one: "05/01/2025" reads as May 1 to a reader in the US.
+# Months with a year and days of a month need no filter: `date:"YEAR_MONTH_FORMAT"` ("January
+# 2025", "enero de 2025") and `date:"MONTH_DAY_FORMAT"` ("January 5", "5 de enero").
+ENGLISH_FORMATS = {"long": "F j, Y", "short": "M j, Y", "time": "g:i A"}
+LOCALE_FORMATS = {"long": "DATE_FORMAT", "short": "DATE_FORMAT", "time": "TIME_FORMAT"}
+
+
+def _format(kind):
+    english = (get_language() or "en").split("-")[0] == "en"
+    return (ENGLISH_FORMATS if english else LOCALE_FORMATS)[kind]
+
+
+@register.filter(expects_localtime=True)
+def long_date(value):
+    """{{ day|long_date }}: "January 5, 2025", "5 de enero de 2025"."""
+    return date_filter(value, _format("long"))
+
+
+@register.filter(expects_localtime=True)
+def short_date(value):
+    """{{ day|short_date }}: "Jan 5, 2025", "5 de enero de 2025"."""
+    return date_filter(value, _format("short"))
+
+
+@register.filter(expects_localtime=True)
+def clock(value):
+    """{{ hours.opens|clock }}: "9:00 AM", "09:00"."""
+    return time_filter(value, _format("time"))
+
+
+@register.filter
+def usd(amount):
+    """{{ offering.series_price_usd|usd }}: "$1,200", as price labels write it."""
+    return "" if amount is None else dollars(amount)
