@@ -61,7 +61,7 @@ def clinic_json_ld(clinic, locations):
         "availableService": [
             {"@type": "MedicalTherapy", "name": name}
             for name in dict.fromkeys(
-                offering.route.name
+                offering.route.label
                 for location in locations
                 for offering in location.offerings.all()
             )

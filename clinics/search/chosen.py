@@ -40,7 +40,7 @@ def chips(request, search, fixed=()):
     found = []
     for name, key in OPTIONS:
         for option in cleaned.get(name) or ():
-            found.append(Chip(option.name, _without(request, name, getattr(option, key))))
+            found.append(Chip(option.label, _without(request, name, getattr(option, key))))
     for name, word in FLAG_WORDS.items():
         if cleaned.get(name):
             found.append(Chip(word, _without(request, name)))
@@ -70,7 +70,7 @@ def clear_all_url(request):
 def heading(search, count):
     """ "3 IV or IM locations taking Aetna within 25 miles of Austin, TX"."""
     cleaned = search.form.cleaned_data
-    routes = any_of(route.short_name for route in cleaned.get("route") or ())
+    routes = any_of(route.short_label for route in cleaned.get("route") or ())
     if routes:
         words = [
             ngettext("%(count)s %(routes)s location", "%(count)s %(routes)s locations", count)
@@ -81,7 +81,7 @@ def heading(search, count):
             ngettext("%(count)s location", "%(count)s locations", count) % {"count": f"{count:,}"}
         ]
     if payers := cleaned.get("insurance"):
-        words.append(_("taking %(payers)s") % {"payers": any_of(p.name for p in payers)})
+        words.append(_("taking %(payers)s") % {"payers": any_of(p.label for p in payers)})
     if state := cleaned.get("serves"):
         words.append(_("with remote care for %(state)s") % {"state": US_STATES[state]})
     if state := cleaned.get("state"):

@@ -119,7 +119,7 @@ def count_group(search, name, total):
         counted = counted.annotate(spoken=Exists(spoken))
     base = total if chosen else 0
     return [
-        (option, getattr(option, key), option.name, base + option.extra)
+        (option, getattr(option, key), option.label, base + option.extra)
         for option in counted
         if name != "language" or option.spoken or option in (chosen or [])
     ]
@@ -146,7 +146,7 @@ def count_routes(search, name, total):
             if route not in chosen
         }
     )
-    return [(route, route.slug, route.name, counts.get(f"r{route.pk}", total)) for route in routes]
+    return [(route, route.slug, route.label, counts.get(f"r{route.pk}", total)) for route in routes]
 
 
 def would_be_routes_q(routes, values):

@@ -53,7 +53,7 @@ def lowest_price(routes):
 def price_order_label(routes):
     """The sentence that says which price the order compares."""
     if routes:
-        names = any_of(route.short_name for route in routes)
+        names = any_of(route.short_label for route in routes)
         return _("Sorted by the lowest %(routes)s price per session.") % {"routes": names}
     return _(
         "Sorted by the lowest self-pay price per session, any route (esketamine prices "

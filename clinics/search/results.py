@@ -42,8 +42,8 @@ def insurance_summary(summary):
     return [
         _("%(route)s: %(payers)s")
         % {
-            "route": route.short_name,
-            "payers": ", ".join(p.name for p in payers) if payers else _("none listed"),
+            "route": route.short_label,
+            "payers": ", ".join(p.label for p in payers) if payers else _("none listed"),
         }
         for route, payers in by_route
     ]

@@ -151,3 +151,10 @@ def clock(value):
 def usd(amount):
     """{{ offering.series_price_usd|usd }}: "$1,200", as price labels write it."""
     return "" if amount is None else dollars(amount)
+
+
+@register.filter
+def text(option, field):
+    """A reference option's text field in the page's language: {{ route|text:"session" }}
+    (ReferenceData.translated; issue 20)."""
+    return option.translated(field)
