@@ -173,3 +173,15 @@ def test_spanish_pages_write_numbers_as_in_the_us():
     with translation.override("es"):
         assert formats.localize(12.5) == "12.5"
         assert formats.number_format(1234.5, decimal_pos=1, force_grouping=True) == "1,234.5"
+
+
+def test_what_the_clinic_wrote_is_shown_as_written_with_its_language(client):
+    ClinicFactory(slug="calm-clinic", description="We listen first.")
+    spanish = client.get("/es/clinics/calm-clinic/").text
+    assert '<p class="lead" lang="en">We listen first.</p>' in spanish
+    assert "La clínica escribió esto en inglés." in spanish
+    english = client.get("/clinics/calm-clinic/").text
+    assert '<p class="lead" lang="en">We listen first.</p>' in english
+    assert "The clinic wrote this" not in english
+    ClinicFactory(slug="clinica-sol", description="Escuchamos primero.", description_language="es")
+    assert "The clinic wrote this in Spanish." in client.get("/clinics/clinica-sol/").text

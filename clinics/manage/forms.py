@@ -109,7 +109,7 @@ class ClinicFactsForm(PhoneChecks, forms.ModelForm):
     class Meta:
         model = Clinic
         fields = [
-            "name", "description", "website", "phone", "phone_extension", "email",
+            "name", "description", "description_language", "website", "phone", "phone_extension", "email",
             "booking_url", "starts_by_phone", "starts_by_text", "starts_by_web_form",
             "starts_by_online_booking", "referral_required", "psychiatric_evaluation_required",
             "npi", "offers_kap", "works_with_own_therapist", "offers_integration",

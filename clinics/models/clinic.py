@@ -131,6 +131,15 @@ class Clinic(models.Model):
     description = models.TextField(
         _("description"), blank=True, help_text=_("What patients should know, in plain words.")
     )
+    # The clinic's own words are shown as written, never translated; pages say which language
+    # they are in when it is not the page's (issue 20).
+    description_language = models.CharField(
+        _("language of the description"),
+        max_length=8,
+        choices=[("en", _("English")), ("es", _("Spanish"))],
+        default="en",
+        help_text=_("The language the description is written in."),
+    )
     website = models.URLField(_("website"), blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[phone_validator])
     phone_extension = models.CharField(
