@@ -133,7 +133,19 @@ class ClinicAdmin(ClinicBulkAdminMixin, ClinicScopedAdminMixin, ReadOnlyHistoryA
     inlines = [LocationInline, ClinicianInline]
 
     fieldsets = [
-        (None, {"fields": ["name", "slug", "status", "verified_at", "description", "description_language"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "name",
+                    "slug",
+                    "status",
+                    "verified_at",
+                    "description",
+                    "description_language",
+                ]
+            },
+        ),
         ("Contact", {"fields": ["website", ("phone", "phone_extension"), "email", "booking_url"]}),
         (
             "How to start",

@@ -4,20 +4,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('clinics', '0022_translatable_labels'),
+        ("clinics", "0022_translatable_labels"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='clinic',
-            name='description_language',
-            field=models.CharField(choices=[('en', 'English'), ('es', 'Spanish')], default='en', help_text='The language the description is written in.', max_length=8, verbose_name='language of the description'),
+            model_name="clinic",
+            name="description_language",
+            field=models.CharField(
+                choices=[("en", "English"), ("es", "Spanish")],
+                default="en",
+                help_text="The language the description is written in.",
+                max_length=8,
+                verbose_name="language of the description",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalclinic',
-            name='description_language',
-            field=models.CharField(choices=[('en', 'English'), ('es', 'Spanish')], default='en', help_text='The language the description is written in.', max_length=8, verbose_name='language of the description'),
+            model_name="historicalclinic",
+            name="description_language",
+            field=models.CharField(
+                choices=[("en", "English"), ("es", "Spanish")],
+                default="en",
+                help_text="The language the description is written in.",
+                max_length=8,
+                verbose_name="language of the description",
+            ),
         ),
     ]
