@@ -6,6 +6,8 @@ Conditions treated, payers in network and payment options are `attributes` point
 
 from dataclasses import dataclass, field
 
+from django.utils import translation
+
 from clinics.models import Condition, Payer, PaymentOption, TreatmentRoute, Verification
 from clinics.opendata.hsds.ids import compact, hsds_id
 
@@ -55,7 +57,9 @@ def term_id(group, slug=None):
 def _entries(source):
     """(slug, name, description) of each term: rows of a reference table, or choices."""
     if group_choices := getattr(source, "choices", None):
-        return [(value, label, label) for value, label in group_choices]
+        # Choice labels are translatable; open data is in English (its terms' "language").
+        with translation.override("en"):
+            return [(value, str(label), str(label)) for value, label in group_choices]
     return [
         (obj.slug, obj.name, getattr(obj, "description", "") or obj.name)
         for obj in source.objects.order_by("sort_order", "name")
