@@ -6,6 +6,12 @@ and a worker beside the web server sends it with Django's mail API. A mail serve
 (SMTP error, connection refused, timeout) is tried again later with a growing wait, and each
 failure is logged; none ever reaches the page that asked for the email.
 
+An email is written in the language of the person it goes to, as far as the directory knows
+it: compose it inside `written_in(language)` and pass the same code to `send_email`, which
+carries it with the task and names it in the Content-Language header. A receipt for what a
+visitor did on a Spanish page is in Spanish; everything else (moderators, clinic staff, whose
+language the directory does not record) is in the default language.
+
 Headers are built only from checked text: control characters (CR, LF, NUL, ...) and Unicode line
 separators become spaces in the subject, and a recipient that is not one plain address is
 dropped, so a clinic name with a line break can neither inject a header nor break an email.
@@ -13,6 +19,7 @@ dropped, so a clinic name with a line break can neither inject a header nor brea
 
 import logging
 import smtplib
+from contextlib import contextmanager
 from datetime import timedelta
 
 from django.conf import settings
@@ -21,7 +28,7 @@ from django.core.mail import EmailMessage
 from django.core.validators import validate_email
 from django.db import transaction
 from django.tasks import task
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from clinics.validators import CONTROL_CHARACTERS
 
@@ -62,16 +69,40 @@ def absolute_url(path):
     return settings.SITE_URL + "/" + str(path).lstrip("/")
 
 
-def send_email(*, to, subject, body):
+def email_language(language=None):
+    """`language` when the site speaks it (a code of LANGUAGES), else the default language."""
+    try:
+        return translation.get_supported_language_variant(language or settings.LANGUAGE_CODE)
+    except LookupError:
+        return settings.LANGUAGE_CODE
+
+
+@contextmanager
+def written_in(language=None):
+    """Compose an email inside this block: gettext speaks `language` (default: LANGUAGE_CODE)."""
+    with translation.override(email_language(language)):
+        yield
+
+
+def send_email(*, to, subject, body, language=None):
     """Send `body` to the addresses in `to` once the current transaction commits.
 
-    Outside a transaction the email is enqueued at once. Returns the checked recipients (an
-    empty list when there was nobody valid to write to, and nothing is sent).
+    `language` is the one the email is written in (compose it inside `written_in(language)`;
+    lazy translations in `subject` and `body` are rendered in it here). Outside a transaction
+    the email is enqueued at once. Returns the checked recipients (an empty list when there
+    was nobody valid to write to, and nothing is sent).
     """
     recipients = checked_recipients(to)
     if not recipients:
         return []
-    message = {"to": recipients, "subject": header_text(subject), "body": str(body)}
+    language = email_language(language)
+    with translation.override(language):
+        message = {
+            "to": recipients,
+            "subject": header_text(subject),
+            "body": str(body),
+            "language": language,
+        }
     # robust: a queue that cannot take the task (its database or Redis down) is logged and
     # the action that asked for the email still stands.
     transaction.on_commit(lambda: _enqueue(message, attempt=1), robust=True)
@@ -95,11 +126,14 @@ def retry_delay_seconds(attempt):
 @task
 def deliver_email(*, message, attempt=1):
     """Send one email; on a mail-server failure, enqueue the next attempt or give up and log."""
+    # Emails enqueued before issue 20 carry no language: they were written in English.
+    language = email_language(message.get("language"))
     email = EmailMessage(
         subject=header_text(message["subject"]),
         body=message["body"],
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=checked_recipients(message["to"]),
+        headers={"Content-Language": language},
     )
     try:
         email.send()

@@ -2,8 +2,9 @@
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from clinics.mail import send_email
+from clinics.mail import send_email, written_in
 from clinics.models import ClaimRequest, StaffMembership
 from clinics.moderation.errors import ModerationError
 from clinics.moderation.notifications import notify_claim, what_you_can_do
@@ -11,12 +12,15 @@ from clinics.moderation.onboarding import staff_add
 
 
 @transaction.atomic
-def claim_request_submit(*, clinic, name, role, work_email, npi="", with_listing=False):
-    """A request to manage a listing (`with_listing`: sent with a new one, list your clinic)."""
+def claim_request_submit(
+    *, clinic, name, role, work_email, npi="", with_listing=False, language=None
+):
+    """A request to manage a listing (`with_listing`: sent with a new one, list your clinic);
+    the receipt is in `language`, the one of the page it was sent from."""
     claim = ClaimRequest.objects.create(
         clinic=clinic, name=name, role=role, work_email=work_email.strip().lower(), npi=npi
     )
-    notify_claim(claim, with_listing=with_listing)
+    notify_claim(claim, with_listing=with_listing, language=language)
     return claim
 
 
@@ -28,9 +32,11 @@ def claim_request_approve(*, claim, moderator, base_url="", notify=True):
     and its sender's claim as one decision, clinics.moderation.workflow).
     """
     if claim.status != ClaimRequest.Status.PENDING:
-        raise ModerationError("This claim was already decided.")
+        raise ModerationError(_("This claim was already decided."))
     if claim.claimed_by_id and claim.claimed_by_id != moderator.pk:
-        raise ModerationError(f"{claim.claimed_by} is working on this claim.")
+        raise ModerationError(
+            _("%(moderator)s is working on this claim.") % {"moderator": claim.claimed_by}
+        )
     has_owner = claim.clinic.staff_memberships.filter(role=StaffMembership.Role.OWNER).exists()
     role = StaffMembership.Role.EDITOR if has_owner else StaffMembership.Role.OWNER
     membership, link = staff_add(
@@ -42,12 +48,15 @@ def claim_request_approve(*, claim, moderator, base_url="", notify=True):
     claim.claimed_by = None
     claim.save()
     if notify:
-        send_email(
-            to=[claim.work_email],
-            subject=f"You now manage {claim.clinic.name}",
-            body=f"A moderator approved your request to manage {claim.clinic.name}.\n\n"
-            + what_you_can_do(claim.clinic, link),
-        )
+        with written_in():
+            name = claim.clinic.name
+            send_email(
+                to=[claim.work_email],
+                subject=_("You now manage %(name)s") % {"name": name},
+                body=_("A moderator approved your request to manage %(name)s.") % {"name": name}
+                + "\n\n"
+                + what_you_can_do(claim.clinic, link),
+            )
     return membership
 
 
@@ -55,18 +64,20 @@ def claim_request_approve(*, claim, moderator, base_url="", notify=True):
 def claim_request_reject(*, claim, moderator, reason):
     reason = (reason or "").strip()
     if not reason:
-        raise ModerationError("Give a reason for the rejection.")
+        raise ModerationError(_("Give a reason for the rejection."))
     if claim.status != ClaimRequest.Status.PENDING:
-        raise ModerationError("This claim was already decided.")
+        raise ModerationError(_("This claim was already decided."))
     claim.status = ClaimRequest.Status.REJECTED
     claim.decided_at = timezone.now()
     claim.decided_by = moderator
     claim.decision_note = reason
     claim.claimed_by = None
     claim.save()
-    send_email(
-        to=[claim.work_email],
-        subject=f"Your request to manage {claim.clinic.name}",
-        body=f"A moderator could not approve your request.\n\nReason: {reason}",
-    )
+    with written_in():
+        send_email(
+            to=[claim.work_email],
+            subject=_("Your request to manage %(name)s") % {"name": claim.clinic.name},
+            body=_("A moderator could not approve your request.\n\nReason: %(reason)s")
+            % {"reason": reason},
+        )
     return claim

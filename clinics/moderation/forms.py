@@ -12,6 +12,7 @@ import time
 
 from django import forms
 from django.core import signing
+from django.utils.translation import gettext_lazy as _
 
 from clinics.importing import (
     ValueProblem,
@@ -49,8 +50,8 @@ def column_field(model, name, **overrides):
     return field
 
 
-EXPIRED = "This form has expired. Please check your entries and send it again."
-ALREADY_SENT = (
+EXPIRED = _("This form has expired. Please check your entries and send it again.")
+ALREADY_SENT = _(
     "This form was sent already, so this copy was not sent again. "
     "To send another, check your entries and send the form again."
 )
@@ -83,7 +84,7 @@ class SpamResistantForm(forms.Form):
     # The honeypot: hidden from people by CSS (static/css/moderation.css), named to tempt bots.
     homepage = forms.CharField(
         required=False,
-        label="Leave this field empty",
+        label=_("Leave this field empty"),
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
     started = forms.CharField(widget=forms.HiddenInput)
@@ -96,7 +97,7 @@ class SpamResistantForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("homepage"):
-            raise forms.ValidationError("Your message looks automated and was not sent.")
+            raise forms.ValidationError(_("Your message looks automated and was not sent."))
         try:
             started, self.token = read_token(self.data.get("started", ""))
         except ValueError:
@@ -109,7 +110,7 @@ class SpamResistantForm(forms.Form):
             raise forms.ValidationError(EXPIRED)
         if time.time() - started < MIN_FILL_SECONDS:
             raise forms.ValidationError(
-                "That was very quick. Please check your entries and send the form again."
+                _("That was very quick. Please check your entries and send the form again.")
             )
         return cleaned
 
@@ -123,35 +124,35 @@ class SpamResistantForm(forms.Form):
 
 class ReportForm(SpamResistantForm):
     problem = forms.ChoiceField(
-        label="What is wrong?", choices=Report.Problem.choices, widget=forms.RadioSelect
+        label=_("What is wrong?"), choices=Report.Problem.choices, widget=forms.RadioSelect
     )
     details = column_field(
         Report,
         "details",
-        label="Details",
+        label=_("Details"),
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="What is wrong, and what is right if you know it.",
+        help_text=_("What is wrong, and what is right if you know it."),
     )
     email = column_field(
         Report,
         "email",
-        label="Your email (optional)",
-        help_text="Only if you would like to hear what we did. We never show it.",
+        label=_("Your email (optional)"),
+        help_text=_("Only if you would like to hear what we did. We never show it."),
     )
 
     field_order = ["problem", "details", "email", "homepage", "started"]
 
 
 class ClaimForm(SpamResistantForm):
-    name = column_field(ClaimRequest, "name", label="Your name")
-    role = column_field(ClaimRequest, "role", label="Your role at the clinic")
+    name = column_field(ClaimRequest, "name", label=_("Your name"))
+    role = column_field(ClaimRequest, "role", label=_("Your role at the clinic"))
     work_email = column_field(
         ClaimRequest,
         "work_email",
-        label="Work email",
-        help_text="An address on the clinic website's domain helps us confirm you quickly.",
+        label=_("Work email"),
+        help_text=_("An address on the clinic website's domain helps us confirm you quickly."),
     )
-    npi = column_field(ClaimRequest, "npi", label="NPI (optional)")
+    npi = column_field(ClaimRequest, "npi", label=_("NPI (optional)"))
 
     field_order = ["name", "role", "work_email", "npi", "homepage", "started"]
 
@@ -167,7 +168,7 @@ def cell_check(parse, value):
 WEBSITE_MAX_LENGTH = Clinic._meta.get_field("website").max_length
 
 # States by name, as people look for them; the stored value is the USPS code.
-STATES_BY_NAME = [("", "Choose a state")] + sorted(
+STATES_BY_NAME = [("", _("Choose a state"))] + sorted(
     ((code, name) for code, name in US_STATES.items()), key=lambda item: item[1]
 )
 
@@ -179,25 +180,29 @@ class ListClinicForm(SpamResistantForm):
     exists, a known ZIP code in the state given, a web address, an NPI with its check digit.
     """
 
-    clinic_name = column_field(Clinic, "name", label="Clinic name")
-    website = forms.CharField(label="Clinic website", required=False, max_length=WEBSITE_MAX_LENGTH)
+    clinic_name = column_field(Clinic, "name", label=_("Clinic name"))
+    website = forms.CharField(
+        label=_("Clinic website"), required=False, max_length=WEBSITE_MAX_LENGTH
+    )
     phone = forms.CharField(
-        label="Clinic phone",
+        label=_("Clinic phone"),
         max_length=30,
-        help_text="The number patients call: (503) 555-0101, with an extension if any: x1001",
+        help_text=_("The number patients call: (503) 555-0101, with an extension if any: x1001"),
     )
     address_line1 = column_field(Location, "address_line1")
     address_line2 = column_field(
-        Location, "address_line2", help_text="Suite, floor or building, if any."
+        Location, "address_line2", help_text=_("Suite, floor or building, if any.")
     )
     city = column_field(Location, "city")
-    state = forms.ChoiceField(label="State", choices=STATES_BY_NAME)
-    postal_code = forms.CharField(label="ZIP code", max_length=10, help_text="12345 or 12345-6789")
-    name = column_field(ClaimRequest, "name", label="Your name")
-    role = column_field(ClaimRequest, "role", label="Your role at the clinic")
-    work_email = column_field(ClaimRequest, "work_email", label="Your work email")
+    state = forms.ChoiceField(label=_("State"), choices=STATES_BY_NAME)
+    postal_code = forms.CharField(
+        label=_("ZIP code"), max_length=10, help_text=_("12345 or 12345-6789")
+    )
+    name = column_field(ClaimRequest, "name", label=_("Your name"))
+    role = column_field(ClaimRequest, "role", label=_("Your role at the clinic"))
+    work_email = column_field(ClaimRequest, "work_email", label=_("Your work email"))
     # Read by the import's parser, which takes an NPI written with spaces or dashes.
-    npi = forms.CharField(label="Clinic NPI (optional)", max_length=12, required=False)
+    npi = forms.CharField(label=_("Clinic NPI (optional)"), max_length=12, required=False)
 
     field_order = [
         "clinic_name",
@@ -220,7 +225,8 @@ class ListClinicForm(SpamResistantForm):
         url = cell_check(parse_url, self.cleaned_data["website"])
         if len(url) > WEBSITE_MAX_LENGTH:  # "https://" was added to what was typed
             raise forms.ValidationError(
-                f"Give a web address of at most {WEBSITE_MAX_LENGTH} characters."
+                _("Give a web address of at most %(limit)s characters."),
+                params={"limit": WEBSITE_MAX_LENGTH},
             )
         return url
 
@@ -250,15 +256,15 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
-        help_text="Sent to the people concerned by email.",
+        help_text=_("Sent to the people concerned by email."),
     )
 
 
 class ClaimDecisionForm(forms.Form):
     decision = forms.ChoiceField(
         choices=[
-            (ClaimRequest.Status.APPROVED, "Approve"),
-            (ClaimRequest.Status.REJECTED, "Reject"),
+            (ClaimRequest.Status.APPROVED, _("Approve")),
+            (ClaimRequest.Status.REJECTED, _("Reject")),
         ]
     )
     reason = forms.CharField(
@@ -268,7 +274,7 @@ class ClaimDecisionForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("decision") == ClaimRequest.Status.REJECTED and not cleaned.get("reason"):
-            self.add_error("reason", "Give a reason for the rejection.")
+            self.add_error("reason", _("Give a reason for the rejection."))
         return cleaned
 
 
@@ -291,7 +297,7 @@ class VerificationForm(forms.Form):
             self.fields[f"how_{fact}"] = column_field(
                 Verification,
                 "method",
-                label=f"How the {label} was confirmed",
+                label=_("How the %(fact)s was confirmed") % {"fact": label},
                 initial=Verification.DEFAULT_METHODS[fact],
             )
 
@@ -302,7 +308,7 @@ class VerificationForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         if not any(cleaned.get(f"check_{fact}") for fact in Verification.Fact.values):
-            raise forms.ValidationError("Tick at least one thing you confirmed.")
+            raise forms.ValidationError(_("Tick at least one thing you confirmed."))
         return cleaned
 
     def checks(self):

@@ -7,13 +7,15 @@ the address found behind PROXY_COUNT proxies (docs/security.md).
 """
 
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from clinics.models import Clinic
 from clinics.moderation import claims, limits, reports, workflow
 from clinics.moderation.forms import ClaimForm, ListClinicForm, ReportForm
 
-RATE_LIMIT_MESSAGE = "You have sent several forms in a short time. Please try again in an hour."
+RATE_LIMIT_MESSAGE = _("You have sent several forms in a short time. Please try again in an hour.")
 
 
 def client_address(request):
@@ -49,6 +51,7 @@ def report_listing(request, slug):
             problem=form.cleaned_data["problem"],
             details=form.cleaned_data["details"],
             email=form.cleaned_data["email"],
+            language=get_language(),
         )
         return render(request, "moderation/thanks.html", {"clinic": clinic, "kind": "report"})
 
@@ -74,6 +77,7 @@ def claim_listing(request, slug):
             role=data["role"],
             work_email=data["work_email"],
             npi=data["npi"],
+            language=get_language(),
         )
         return render(request, "moderation/thanks.html", {"clinic": clinic, "kind": "claim"})
 
@@ -104,6 +108,7 @@ def list_your_clinic(request):
                 for name in ["address_line1", "address_line2", "city", "state", "postal_code"]
             },
             requester={name: data[name] for name in ["name", "role", "work_email", "npi"]},
+            language=get_language(),
         )
         return render(request, "moderation/thanks.html", {"clinic": clinic, "kind": "new"})
 

@@ -3,6 +3,7 @@
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from clinics.models import Clinic
 from clinics.moderation.errors import ModerationError
@@ -38,4 +39,6 @@ def moderation_release(*, item, moderator):
 def check_claim(clinic, reviewer):
     """Refuse a decision on a listing another moderator is reviewing."""
     if clinic.review_claimed_by_id and clinic.review_claimed_by_id != reviewer.pk:
-        raise ModerationError(f"{clinic.review_claimed_by} is reviewing this listing.")
+        raise ModerationError(
+            _("%(moderator)s is reviewing this listing.") % {"moderator": clinic.review_claimed_by}
+        )

@@ -2,18 +2,20 @@
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from clinics.mail import send_email
+from clinics.mail import send_email, written_in
 from clinics.models import Report
 from clinics.moderation.errors import ModerationError
 from clinics.moderation.notifications import notify_report
 
 
 @transaction.atomic
-def report_submit(*, clinic, problem, details, email=""):
-    """A visitor's report: the moderators hear of it, the reporter gets a receipt."""
+def report_submit(*, clinic, problem, details, email="", language=None):
+    """A visitor's report: the moderators hear of it, the reporter gets a receipt (in
+    `language`, the one of the page the report was sent from)."""
     report = Report.objects.create(clinic=clinic, problem=problem, details=details, email=email)
-    notify_report(report)
+    notify_report(report, language=language)
     return report
 
 
@@ -21,9 +23,11 @@ def report_submit(*, clinic, problem, details, email=""):
 def report_resolve(*, report, moderator, note):
     note = (note or "").strip()
     if not note:
-        raise ModerationError("Say what was done about the report.")
+        raise ModerationError(_("Say what was done about the report."))
     if report.claimed_by_id and report.claimed_by_id != moderator.pk:
-        raise ModerationError(f"{report.claimed_by} is working on this report.")
+        raise ModerationError(
+            _("%(moderator)s is working on this report.") % {"moderator": report.claimed_by}
+        )
     report.resolved_at = timezone.now()
     report.resolved_by = moderator
     report.resolution_note = note
@@ -31,9 +35,12 @@ def report_resolve(*, report, moderator, note):
     report.claimed_at = None
     report.save()
     if report.email:
-        send_email(
-            to=[report.email],
-            subject=f"Your report about {report.clinic.name}",
-            body=f"Thank you for your report. A moderator looked at it:\n\n{note}",
-        )
+        # The reporter's language is not recorded: the default one.
+        with written_in():
+            send_email(
+                to=[report.email],
+                subject=_("Your report about %(name)s") % {"name": report.clinic.name},
+                body=_("Thank you for your report. A moderator looked at it:\n\n%(note)s")
+                % {"note": note},
+            )
     return report

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from clinics.models import Clinic, Clinician, Location, Offering, OpeningHours, PayerAcceptance
 from clinics.moderation.copying import Writer, apply_state
@@ -142,7 +143,7 @@ class _Planner:
             .first()
         )
         if version is None or version.history_type == "-":
-            raise ModerationError("The listing did not exist then.")
+            raise ModerationError(_("The listing did not exist then."))
         data = record(version, clinic_content_fields())
         data["memberships"] = sorted(m.professionalbody_id for m in version.memberships.all())
 
@@ -196,7 +197,10 @@ def clinic_revert(*, clinic, as_of, user, seen_version=None):
     plan = revert_plan(clinic=clinic, as_of=as_of)
     if seen_version is not None and seen_version != plan.version:
         raise ModerationError(
-            "The listing changed since you looked at this revert. Check what it will change again."
+            _(
+                "The listing changed since you looked at this revert. "
+                "Check what it will change again."
+            )
         )
     reason = f"Reverted to the version of {timezone.localtime(as_of):%Y-%m-%d %H:%M:%S}"
     apply_state(clinic, plan.state, writer=Writer(user, reason))

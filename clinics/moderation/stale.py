@@ -8,8 +8,9 @@ who was emailed.
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from clinics.mail import absolute_url
+from clinics.mail import absolute_url, written_in
 from clinics.models import STALE_AFTER, Clinic
 from clinics.moderation.copying import noted
 from clinics.moderation.notifications import notify_staff
@@ -34,14 +35,19 @@ def flag_stale_listings(*, now=None, base_url=""):
         link = f"{base_url}{path}" if base_url else absolute_url(path)
         clinic.flagged_stale_at = now
         noted(clinic, None, "Flagged as not verified in 12 months").save()
-        notify_staff(
-            clinic=clinic,
-            subject=f"Please confirm the listing of {clinic.name}",
-            body=(
-                f"The listing of {clinic.name} has not been verified for 12 months, so patients "
-                "now see it as possibly outdated. Please check it at "
-                f"{absolute_url(reverse('manage:home'))} and correct anything that changed, "
-                f"or reply to confirm it is right.\n\n{link}"
-            ),
-        )
+        with written_in():
+            notify_staff(
+                clinic=clinic,
+                subject=_("Please confirm the listing of %(name)s") % {"name": clinic.name},
+                body=_(
+                    "The listing of %(name)s has not been verified for 12 months, so patients "
+                    "now see it as possibly outdated. Please check it at %(manage)s and correct "
+                    "anything that changed, or reply to confirm it is right.\n\n%(link)s"
+                )
+                % {
+                    "name": clinic.name,
+                    "manage": absolute_url(reverse("manage:home")),
+                    "link": link,
+                },
+            )
     return flagged

@@ -13,6 +13,7 @@ from django.db.models import F, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from clinics import access
@@ -89,9 +90,11 @@ def email_preference(request):
     form = DigestForm(request.POST, instance=preferences_of(request.user))
     if form.is_valid():
         form.save()
-        messages.success(request, f"Emails: {form.instance.get_email_display()}.")
+        messages.success(
+            request, _("Emails: %(choice)s.") % {"choice": form.instance.get_email_display()}
+        )
     else:
-        messages.error(request, "Choose how you want to hear about new work.")
+        messages.error(request, _("Choose how you want to hear about new work."))
     return redirect("moderation:queue")
 
 
@@ -118,7 +121,11 @@ def review_clinic(request, pk):
         try:
             if action == "claim":
                 if not moderation_claim(item=clinic, moderator=request.user):
-                    messages.error(request, f"{clinic.review_claimed_by} is reviewing this.")
+                    messages.error(
+                        request,
+                        _("%(moderator)s is reviewing this.")
+                        % {"moderator": clinic.review_claimed_by},
+                    )
                 return redirect("moderation:clinic", pk=clinic.pk)
             if action == "release":
                 moderation_release(item=clinic, moderator=request.user)
@@ -131,7 +138,9 @@ def review_clinic(request, pk):
                     choices=_conflict_choices(request.POST),
                     approve_claims=request.POST.getlist("approve_claim"),
                 )
-                messages.success(request, f"Approved: {published.name} is live.")
+                messages.success(
+                    request, _("Approved: %(name)s is live.") % {"name": published.name}
+                )
                 return redirect("moderation:queue")
             if action == "reject" and reason_form.is_valid():
                 workflow.clinic_reject(
@@ -140,13 +149,16 @@ def review_clinic(request, pk):
                     reason=reason_form.cleaned_data["reason"],
                     seen_version=request.POST.get("version", ""),
                 )
-                messages.success(request, "Rejected; the staff were emailed the reason.")
+                messages.success(request, _("Rejected; the staff were emailed the reason."))
                 return redirect("moderation:queue")
             if action == "verify" and verify_form.is_valid():
                 workflow.clinic_verify(
                     clinic=clinic, moderator=request.user, checks=verify_form.checks()
                 )
-                messages.success(request, f"{clinic.name}: verification recorded for today.")
+                messages.success(
+                    request,
+                    _("%(name)s: verification recorded for today.") % {"name": clinic.name},
+                )
                 return redirect("moderation:clinic", pk=clinic.pk)
         except ModerationError as error:
             messages.error(request, str(error))
@@ -204,7 +216,7 @@ def clinic_revert(request, pk):
                 user=request.user,
                 seen_version=request.POST.get("version", ""),
             )
-            messages.success(request, "The listing was reverted; the revert is in the history.")
+            messages.success(request, _("The listing was reverted; the revert is in the history."))
             for line in plan.kept:
                 messages.info(request, line)
             return redirect("moderation:history", pk=clinic.pk)
@@ -226,13 +238,17 @@ def review_report(request, pk):
         try:
             if action == "claim":
                 if not moderation_claim(item=report, moderator=request.user):
-                    messages.error(request, f"{report.claimed_by} is working on this report.")
+                    messages.error(
+                        request,
+                        _("%(moderator)s is working on this report.")
+                        % {"moderator": report.claimed_by},
+                    )
                 return redirect("moderation:report", pk=report.pk)
             if action == "resolve" and form.is_valid():
                 reports.report_resolve(
                     report=report, moderator=request.user, note=form.cleaned_data["reason"]
                 )
-                messages.success(request, "Report resolved.")
+                messages.success(request, _("Report resolved."))
                 return redirect("moderation:queue")
         except ModerationError as error:
             messages.error(request, str(error))
@@ -257,17 +273,24 @@ def review_claim(request, pk):
         try:
             if request.POST.get("action") == "claim":
                 if not moderation_claim(item=claim, moderator=request.user):
-                    messages.error(request, f"{claim.claimed_by} is working on this claim.")
+                    messages.error(
+                        request,
+                        _("%(moderator)s is working on this claim.")
+                        % {"moderator": claim.claimed_by},
+                    )
                 return redirect("moderation:claim", pk=claim.pk)
             if form.is_valid():
                 if form.cleaned_data["decision"] == ClaimRequest.Status.APPROVED:
                     claims.claim_request_approve(claim=claim, moderator=request.user)
-                    messages.success(request, f"{claim.work_email} now manages the listing.")
+                    messages.success(
+                        request,
+                        _("%(email)s now manages the listing.") % {"email": claim.work_email},
+                    )
                 else:
                     claims.claim_request_reject(
                         claim=claim, moderator=request.user, reason=form.cleaned_data["reason"]
                     )
-                    messages.success(request, "Claim rejected; the requester was emailed.")
+                    messages.success(request, _("Claim rejected; the requester was emailed."))
                 return redirect("moderation:queue")
         except ModerationError as error:
             messages.error(request, str(error))

@@ -17,8 +17,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
-from clinics.mail import absolute_url, send_email
+from clinics.mail import absolute_url, send_email, written_in
 from clinics.models import ClaimRequest, Clinic, Location, Offering, Verification
 from clinics.models.verification import SOURCE_CLINIC, SOURCE_MODERATOR
 from clinics.moderation.claims import claim_request_approve, claim_request_submit
@@ -73,7 +74,7 @@ def clinic_submit(*, clinic, user):
     if clinic.status == Clinic.Status.PENDING:
         return clinic
     if clinic.status not in (Clinic.Status.DRAFT, Clinic.Status.REJECTED):
-        raise ModerationError("Only a draft or a rejected listing can be submitted for review.")
+        raise ModerationError(_("Only a draft or a rejected listing can be submitted for review."))
     clinic.status = Clinic.Status.PENDING
     noted(clinic, user, "Submitted for review").save()
     notify_moderators(clinic=clinic)
@@ -85,7 +86,7 @@ def clinic_withdraw(*, clinic, user):
     """Staff take their listing back from review to edit it again (it is frozen while pending)."""
     clinic = Clinic.objects.select_for_update().get(pk=clinic.pk)
     if clinic.status != Clinic.Status.PENDING:
-        raise ModerationError("Only a listing waiting for review can be withdrawn.")
+        raise ModerationError(_("Only a listing waiting for review can be withdrawn."))
     clinic.status = Clinic.Status.DRAFT
     clinic.review_claimed_by = None
     clinic.review_claimed_at = None
@@ -108,7 +109,7 @@ def review_version(clinic):
 def check_version(clinic, seen_version):
     if seen_version is not None and seen_version != review_version(clinic):
         raise ModerationError(
-            "The listing changed since you opened it. Review the changes again before deciding."
+            _("The listing changed since you opened it. Review the changes again before deciding.")
         )
 
 
@@ -122,10 +123,11 @@ def _unique_slug(name):
 
 
 @transaction.atomic
-def clinic_propose(*, clinic_fields, location_fields, requester):
+def clinic_propose(*, clinic_fields, location_fields, requester, language=None):
     """A new listing from the public "list your clinic" form: pending, with one location.
 
-    The sender's details become a claim request, so approving it gives them access.
+    The sender's details become a claim request, so approving it gives them access; their
+    receipt is in `language`, the one of the page they sent the form from.
     """
     clinic = Clinic(
         **clinic_fields, slug=_unique_slug(clinic_fields["name"]), status=Clinic.Status.PENDING
@@ -133,7 +135,7 @@ def clinic_propose(*, clinic_fields, location_fields, requester):
     noted(clinic, None, "Proposed through the list-your-clinic form").save()
     location = Location(clinic=clinic, **location_fields)
     noted(location, None, "Proposed through the list-your-clinic form").save()
-    claim_request_submit(clinic=clinic, **requester, with_listing=True)
+    claim_request_submit(clinic=clinic, **requester, with_listing=True, language=language)
     notify_moderators(clinic=clinic)
     return clinic
 
@@ -170,7 +172,7 @@ def clinic_approve(*, clinic, reviewer, seen_version=None, choices=None, approve
     """
     clinic = Clinic.objects.select_for_update().get(pk=clinic.pk)
     if clinic.status != Clinic.Status.PENDING:
-        raise ModerationError("Only a listing waiting for review can be approved.")
+        raise ModerationError(_("Only a listing waiting for review can be approved."))
     check_claim(clinic, reviewer)
     check_version(clinic, seen_version)
     if clinic.draft_of_id:
@@ -178,8 +180,10 @@ def clinic_approve(*, clinic, reviewer, seen_version=None, choices=None, approve
         merge = staff_merge(clinic, choices)
         if merge.undecided(choices):
             raise ModerationError(
-                "The published listing changed since this copy was started, and both changed "
-                "the same things: choose which value to keep for each conflict."
+                _(
+                    "The published listing changed since this copy was started, and both changed "
+                    "the same things: choose which value to keep for each conflict."
+                )
             )
         check_has_route(merge.merged)
         renew_fact_dates(merge.merged, merge.base, merge.staff, timezone.localdate())
@@ -206,11 +210,13 @@ def clinic_approve(*, clinic, reviewer, seen_version=None, choices=None, approve
         _confirmed_by_clinic(published, facts_changed(EMPTY, state), reviewer)
         _announce_new_listing(published, reviewer, approve_claims)
         return published
-    notify_staff(
-        clinic=published,
-        subject=f"Your changes to {published.name} are live",
-        body=f"A moderator approved the changes to {published.name}. Patients now see them.",
-    )
+    with written_in():
+        notify_staff(
+            clinic=published,
+            subject=_("Your changes to %(name)s are live") % {"name": published.name},
+            body=_("A moderator approved the changes to %(name)s. Patients now see them.")
+            % {"name": published.name},
+        )
     return published
 
 
@@ -218,8 +224,10 @@ def check_has_route(state):
     """A listing no search by route could find, with no price to show, is not published."""
     if not any(location["offerings"] for location in state["locations"].values()):
         raise ModerationError(
-            "This listing offers no treatment route, so it cannot be published: add at least "
-            "one route (IV, IM, lozenge or esketamine) to a location first, in the admin."
+            _(
+                "This listing offers no treatment route, so it cannot be published: add at least "
+                "one route (IV, IM, lozenge or esketamine) to a location first, in the admin."
+            )
         )
 
 
@@ -238,35 +246,39 @@ def _confirmed_by_clinic(clinic, facts, reviewer):
 
 
 def _announce_new_listing(clinic, reviewer, approve_claims):
+    with written_in():  # staff and claimants: their language is not recorded
+        _announce(clinic, reviewer, approve_claims)
+
+
+def _announce(clinic, reviewer, approve_claims):
     """A new listing is published; its sender's claim is decided in the same step (15.6).
 
     Each claimant approved now gets one email: the listing is live, and how to manage it
     (the password link). A claimant not approved yet hears the listing is live and that
     their request is still being checked; staff who added the listing hear it is live.
     """
-    live = (
-        f"A moderator approved the listing of {clinic.name}: patients can now find it at "
-        f"{absolute_url(clinic.get_absolute_url())}."
-    )
+    live = _(
+        "A moderator approved the listing of %(name)s: patients can now find it at %(url)s."
+    ) % {"name": clinic.name, "url": absolute_url(clinic.get_absolute_url())}
+    published = _("%(name)s is published") % {"name": clinic.name}
     staff = list(
         clinic.staff_memberships.exclude(user__email="").values_list("user__email", flat=True)
     )
-    send_email(to=staff, subject=f"{clinic.name} is published", body=live)
+    send_email(to=staff, subject=published, body=live)
     chosen = {str(pk) for pk in approve_claims or ()}
     for claim in clinic.claim_requests.filter(status=ClaimRequest.Status.PENDING):
         if str(claim.pk) not in chosen:
-            send_email(
-                to=[claim.work_email],
-                subject=f"{clinic.name} is published",
-                body=f"{live}\n\nYour request to manage it is still being checked; we will "
-                "email you when it is decided.",
+            still = _(
+                "Your request to manage it is still being checked; we will email you when it "
+                "is decided."
             )
+            send_email(to=[claim.work_email], subject=published, body=f"{live}\n\n{still}")
             continue
         user = claim_request_approve(claim=claim, moderator=reviewer, notify=False).user
         link = "" if user.has_usable_password() else password_setting_link(user)
         send_email(
             to=[claim.work_email],
-            subject=f"{clinic.name} is published, and you can now manage it",
+            subject=_("%(name)s is published, and you can now manage it") % {"name": clinic.name},
             body=f"{live}\n\n{what_you_can_do(clinic, link)}",
         )
 
@@ -276,10 +288,10 @@ def clinic_reject(*, clinic, reviewer, reason, seen_version=None):
     """Send a pending listing back to its staff with the moderator's reason."""
     reason = (reason or "").strip()
     if not reason:
-        raise ModerationError("Give the staff a reason for the rejection.")
+        raise ModerationError(_("Give the staff a reason for the rejection."))
     clinic = Clinic.objects.select_for_update().get(pk=clinic.pk)
     if clinic.status != Clinic.Status.PENDING:
-        raise ModerationError("Only a listing waiting for review can be rejected.")
+        raise ModerationError(_("Only a listing waiting for review can be rejected."))
     check_claim(clinic, reviewer)
     check_version(clinic, seen_version)
     clinic.status = Clinic.Status.REJECTED
@@ -288,15 +300,17 @@ def clinic_reject(*, clinic, reviewer, reason, seen_version=None):
     clinic.review_claimed_at = None
     noted(clinic, reviewer, f"Rejected by {reviewer}").save()
     name = clinic.draft_of.name if clinic.draft_of_id else clinic.name
-    notify_staff(
-        clinic=clinic,
-        subject=f"Your changes to {name} were not approved",
-        body=(
-            f"A moderator did not approve the changes to {name}.\n\nReason: {reason}\n\n"
-            "Patients still see the last approved version. You can correct the listing at "
-            f"{absolute_url(reverse('manage:home'))} and submit it again."
-        ),
-    )
+    with written_in():
+        notify_staff(
+            clinic=clinic,
+            subject=_("Your changes to %(name)s were not approved") % {"name": name},
+            body=_(
+                "A moderator did not approve the changes to %(name)s.\n\nReason: %(reason)s\n\n"
+                "Patients still see the last approved version. You can correct the listing at "
+                "%(manage)s and submit it again."
+            )
+            % {"name": name, "reason": reason, "manage": absolute_url(reverse("manage:home"))},
+        )
     return clinic
 
 
@@ -310,7 +324,7 @@ def clinic_verify(*, clinic, moderator, checks=None):
     checks = {fact: (how or "").strip() for fact, how in (checks or {}).items()}
     unknown = set(checks) - set(Verification.Fact.values)
     if not checks or unknown:
-        raise ModerationError("Tick what you confirmed, and how.")
+        raise ModerationError(_("Tick what you confirmed, and how."))
     today = timezone.localdate()
     Verification.objects.bulk_create(
         Verification(
