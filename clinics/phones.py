@@ -14,10 +14,12 @@ from functools import lru_cache
 
 import phonenumbers
 from django.core.validators import RegexValidator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 EXTENSION_MAX_DIGITS = 8
 extension_validator = RegexValidator(
-    rf"^\d{{1,{EXTENSION_MAX_DIGITS}}}$", "An extension is digits only, such as 1001."
+    rf"^\d{{1,{EXTENSION_MAX_DIGITS}}}$", gettext_lazy("An extension is digits only, such as 1001.")
 )
 
 US_PHONE_RE = re.compile(r"^(?:\+?1[\s.-]*)?\(?([2-9]\d\d)\)?[\s.-]*([2-9]\d\d)[\s.-]*(\d{4})$")
@@ -111,11 +113,15 @@ def parse_phone(value):
     except phonenumbers.NumberParseException:
         number = None
     if number is None or not phonenumbers.is_valid_number(number):
-        raise PhoneProblem(f"{value!r} is not a phone number; write it as (503) 555-0101")
+        raise PhoneProblem(
+            _("%(value)s is not a phone number; write it as (503) 555-0101")
+            % {"value": repr(value)}
+        )
     extension = number.extension or ""
     if extension and (not extension.isdigit() or len(extension) > EXTENSION_MAX_DIGITS):
         raise PhoneProblem(
-            f"{value!r}: the extension {extension!r} is not 1 to {EXTENSION_MAX_DIGITS} digits"
+            _("%(value)s: the extension %(extension)s is not 1 to %(limit)s digits")
+            % {"value": repr(value), "extension": repr(extension), "limit": EXTENSION_MAX_DIGITS}
         )
     number.extension = None
     formatted = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)

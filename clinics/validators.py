@@ -7,6 +7,8 @@ import uuid
 
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 # USPS codes for the 50 states, DC and the inhabited territories.
 US_STATES = {
@@ -60,11 +62,13 @@ LINE_BREAKS = frozenset("\n\r\x85\u2028\u2029")
 def control_character_name(character):
     """How to name a control character to the person who typed it."""
     if character in LINE_BREAKS:
-        return "a line break"
+        return _("a line break")
     if character == "\t":
-        return "a tab"
+        return _("a tab")
     code = ord(character)
-    return "a NUL character" if code == 0 else f"the control character U+{code:04X}"
+    if code == 0:
+        return _("a NUL character")
+    return _("the control character %(code)s") % {"code": f"U+{code:04X}"}
 
 
 def control_character_in(value, *, allowed=frozenset()):
@@ -79,8 +83,10 @@ def validate_single_line(value):
     """Refuse line breaks, tabs, NUL and every other control character (single-line fields)."""
     if character := control_character_in(value):
         raise ValidationError(
-            "Write this on one line, without line breaks or control characters "
-            "(it contains %(what)s).",
+            _(
+                "Write this on one line, without line breaks or control characters "
+                "(it contains %(what)s)."
+            ),
             params={"what": control_character_name(character)},
             code="control_character",
         )
@@ -89,7 +95,7 @@ def validate_single_line(value):
 POSTAL_CODE_RE = re.compile(r"^\d{5}(-\d{4})?$")
 
 phone_validator = RegexValidator(
-    r"^\+?[0-9 ()\-.]{7,25}$", "Enter a phone number such as +1 503 555 0101."
+    r"^\+?[0-9 ()\-.]{7,25}$", gettext_lazy("Enter a phone number such as +1 503 555 0101.")
 )
 
 
@@ -121,8 +127,10 @@ def npi_registry_url(npi):
 def validate_npi(value):
     if not npi_is_valid(value):
         raise ValidationError(
-            "%(value)s is not a valid NPI: it must be 10 digits starting with 1 or 2, "
-            "with a correct check digit.",
+            _(
+                "%(value)s is not a valid NPI: it must be 10 digits starting with 1 or 2, "
+                "with a correct check digit."
+            ),
             params={"value": value},
             code="invalid_npi",
         )
@@ -131,14 +139,14 @@ def validate_npi(value):
 def validate_us_state(value):
     if value not in US_STATES:
         raise ValidationError(
-            "%(value)s is not a two-letter USPS state code.", params={"value": value}
+            _("%(value)s is not a two-letter USPS state code."), params={"value": value}
         )
 
 
 def validate_postal_code(value):
     if not POSTAL_CODE_RE.match(value):
         raise ValidationError(
-            "%(value)s is not a US ZIP code (12345 or 12345-6789).", params={"value": value}
+            _("%(value)s is not a US ZIP code (12345 or 12345-6789)."), params={"value": value}
         )
 
 
@@ -148,7 +156,7 @@ def parse_state_list(value):
     unknown = [code for code in codes if code not in US_STATES]
     if unknown:
         raise ValidationError(
-            "Unknown state codes: %(codes)s. Use two-letter USPS codes such as CA, NY.",
+            _("Unknown state codes: %(codes)s. Use two-letter USPS codes such as CA, NY."),
             params={"codes": ", ".join(unknown)},
         )
     return sorted(set(codes))
