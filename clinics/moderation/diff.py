@@ -5,6 +5,9 @@ insurance, memberships by name, yes/no for booleans ("not stated" when the clini
 choices by their label. Conflicts of a three-way merge are described the same way.
 """
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from clinics.models import (
     Clinic,
     Clinician,
@@ -32,6 +35,16 @@ SET_MODELS = {
 HIDDEN = {"coordinates_source", "accepting_as_of", "prices_as_of", "next_appointment_as_of"}
 WEEKDAYS = dict(OpeningHours.Weekday.choices)
 EMPTY = {"clinic": {}, "locations": {}, "clinicians": {}}
+# The names of a listing's collections, as a moderator reads them.
+COLLECTION_LABELS = {
+    "memberships": gettext_lazy("memberships"),
+    "conditions": gettext_lazy("conditions"),
+    "payment_options": gettext_lazy("payment options"),
+    "languages": gettext_lazy("languages"),
+    "insurance": gettext_lazy("insurance accepted"),
+    "hours": gettext_lazy("opening hours"),
+    "offerings": gettext_lazy("offerings"),
+}
 
 
 class Describer:
@@ -52,33 +65,31 @@ class Describer:
         return fields.get(name)
 
     def label(self, kind, name):
-        if name in SET_MODELS or name in ("insurance", "hours", "offerings"):
-            return {"insurance": "insurance accepted", "hours": "opening hours"}.get(
-                name, name.replace("_", " ")
-            )
+        if name in COLLECTION_LABELS:
+            return str(COLLECTION_LABELS[name])
         field = self.field(kind, name)
         return str(field.verbose_name) if field else name
 
     def value(self, kind, name, value):
         if name in SET_MODELS:
-            return ", ".join(sorted(self.names[name].get(i, f"#{i}") for i in value)) or "none"
+            return ", ".join(sorted(self.names[name].get(i, f"#{i}") for i in value)) or _("none")
         if name == "insurance":
-            return "; ".join(self.insurance(item) for item in value) or "none"
+            return "; ".join(self.insurance(item) for item in value) or _("none")
         if name == "hours":
-            return "; ".join(self.hours(item) for item in value) or "none"
+            return "; ".join(self.hours(item) for item in value) or _("none")
         field = self.field(kind, name)
         if isinstance(value, bool):
-            return "Yes" if value else "No"
+            return _("Yes") if value else _("No")
         if value is None:
             is_boolean = field is not None and field.get_internal_type() == "BooleanField"
-            return "Not stated" if is_boolean else "—"
+            return _("Not stated") if is_boolean else "—"
         if field is not None and field.choices:
             return str(dict(field.flatchoices).get(value, value))
         return str(value) if value != "" else "—"
 
     def insurance(self, item):
         payer, route = item
-        return f"{self.payers.get(payer, payer)} ({self.routes.get(route, 'all routes')})"
+        return f"{self.payers.get(payer, payer)} ({self.routes.get(route, _('all routes'))})"
 
     def hours(self, item):
         weekday, opens, closes = item
@@ -87,7 +98,7 @@ class Describer:
     def record(self, kind, data):
         """A whole record in one line: "lowest price: 450; session length: 60; ..."."""
         if data is None:
-            return "(none)"
+            return _("(none)")
         parts = []
         for name, value in data.items():
             if name in HIDDEN or name in COLLECTIONS.get(kind, {}):
@@ -95,30 +106,34 @@ class Describer:
             if value in (None, "", []) and name not in SETS.get(kind, []):
                 continue
             parts.append(f"{self.label(kind, name)}: {self.value(kind, name, value)}")
-        return "; ".join(parts) or "(empty)"
+        return "; ".join(parts) or _("(empty)")
 
     # -- sections ----------------------------------------------------------------------
 
     def location_section(self, *records):
         data = next((r for r in records if r), {})
-        return f"Location: {data.get('address_line1', '?')}, {data.get('city', '?')}"
+        return _("Location: %(address)s, %(city)s") % {
+            "address": data.get("address_line1", "?"),
+            "city": data.get("city", "?"),
+        }
 
     def where(self, path, *states):
         """(section, field) for a path into the states ("clinic", "phone") and so on."""
         head = path[0]
         if head == "clinic":
-            return "Clinic", self.label("clinic", path[1])
+            return _("Clinic"), self.label("clinic", path[1])
         if head == "clinicians":
-            return "Clinicians", path[1] if len(path) == 2 else f"{path[1]}: {path[2]}"
+            return _("Clinicians"), path[1] if len(path) == 2 else f"{path[1]}: {path[2]}"
         key = path[1]
         section = self.location_section(*(s["locations"].get(key) for s in states if s))
         if len(path) == 2:
-            return section, "the whole location"
+            return section, _("the whole location")
         if path[2] == "offerings":
             route = self.routes.get(int(path[3]), path[3])
             if len(path) == 4:
-                return section, f"offering: {route}"
-            return section, f"offering {route}: {self.label('offering', path[4])}"
+                return section, _("offering: %(route)s") % {"route": route}
+            field = self.label("offering", path[4])
+            return section, _("offering %(route)s: %(field)s") % {"route": route, "field": field}
         return section, self.label("location", path[2])
 
     # -- changes -----------------------------------------------------------------------
@@ -126,7 +141,7 @@ class Describer:
     def changes(self, before, after):
         """Rows {section, field, before, after} for what differs between two states."""
         rows = []
-        self._record_rows(rows, "clinic", "Clinic", "", before["clinic"], after["clinic"])
+        self._record_rows(rows, "clinic", _("Clinic"), "", before["clinic"], after["clinic"])
         for key in [
             *before["locations"],
             *(k for k in after["locations"] if k not in before["locations"]),
@@ -134,14 +149,17 @@ class Describer:
             old, new = before["locations"].get(key), after["locations"].get(key)
             section = self.location_section(new, old)
             if new is None:
-                rows.append(self._row(section, "location", self.record("location", old), "removed"))
+                removed = _("removed")
+                rows.append(
+                    self._row(section, _("location"), self.record("location", old), removed)
+                )
                 continue
             old = old or {}
             self._record_rows(rows, "location", section, "", old, new)
             old_offers, new_offers = old.get("offerings", {}), new.get("offerings", {})
             for route in [*old_offers, *(r for r in new_offers if r not in old_offers)]:
                 if _shown(old_offers.get(route)) != _shown(new_offers.get(route)):
-                    label = f"offering: {self.routes.get(int(route), route)}"
+                    label = _("offering: %(route)s") % {"route": self.routes.get(int(route), route)}
                     rows.append(
                         self._row(
                             section,
@@ -155,7 +173,7 @@ class Describer:
             if old_people.get(name) != new_people.get(name):
                 rows.append(
                     self._row(
-                        "Clinicians",
+                        _("Clinicians"),
                         name,
                         self.record("clinician", old_people.get(name)),
                         self.record("clinician", new_people.get(name)),
@@ -186,7 +204,7 @@ class Describer:
     def conflict_value(self, path, value):
         kind, name = _kind_and_name(path)
         if name is None or isinstance(value, dict):
-            return "removed" if value is None else self.record(kind, value)
+            return _("removed") if value is None else self.record(kind, value)
         return self.value(kind, name, value)
 
     def conflict_rows(self, conflicts, *states):

@@ -8,6 +8,8 @@ refuses, workflow.check_has_route). Facts the clinic did not state (Clinic.STATE
 are flagged, so the moderator can ask before publishing (issue 14.3).
 """
 
+from django.utils.translation import gettext as _
+
 from clinics.importing import (
     ValueProblem,
     check_site_near_zip,
@@ -29,7 +31,7 @@ def _location_flags(loc):
     where = f"{loc.address_line1}, {loc.city}"
     flags = []
     if loc.phone and (problem := _problem(parse_phone, loc.phone)):
-        flags.append(f"{where}: phone: {problem}")
+        flags.append(_("%(where)s: phone: %(problem)s") % {"where": where, "problem": problem})
     if not loc.postal_code:
         return flags
     try:
@@ -39,7 +41,10 @@ def _location_flags(loc):
     if loc.has_coordinates:
         args = (loc.latitude, loc.longitude, entry, loc.postal_code)
         if problem := _problem(check_site_near_zip, *args):
-            flags.append(f"{where}: the site is far from its ZIP code: {problem}")
+            flags.append(
+                _("%(where)s: the site is far from its ZIP code: %(problem)s")
+                % {"where": where, "problem": problem}
+            )
     return flags
 
 
@@ -47,14 +52,14 @@ def listing_flags(clinic):
     """Sentences about what looks wrong in `clinic` (a listing or a working copy)."""
     flags = []
     if clinic.phone and (problem := _problem(parse_phone, clinic.phone)):
-        flags.append(f"Clinic phone: {problem}")
+        flags.append(_("Clinic phone: %(problem)s") % {"problem": problem})
     locations = list(Location.objects.filter(clinic=clinic).order_by("pk"))
     for loc in locations:
         flags += _location_flags(loc)
     if not locations:
-        flags.append("No location: patients cannot find the listing in a search.")
+        flags.append(_("No location: patients cannot find the listing in a search."))
     elif not Offering.objects.filter(location__clinic=clinic).exists():
-        flags.append("No treatment route: no location offers IV, IM, lozenges or esketamine.")
+        flags.append(_("No treatment route: no location offers IV, IM, lozenges or esketamine."))
     if facts := clinic.unstated_facts():
-        flags.append("Not stated by the clinic: " + ", ".join(facts) + ".")
+        flags.append(_("Not stated by the clinic: %(facts)s.") % {"facts": ", ".join(facts)})
     return flags

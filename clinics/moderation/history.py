@@ -37,16 +37,21 @@ M2M_COLUMNS = {
 
 def _history_label(kind, record):
     if kind == "location":
-        return f"Location {record.address_line1}, {record.city}"
+        return _("Location %(address)s, %(city)s") % {
+            "address": record.address_line1,
+            "city": record.city,
+        }
     if kind == "offering":
-        return f"Offering: {record.route}"
+        return _("Offering: %(route)s") % {"route": record.route}
     if kind == "insurance":
-        return f"Insurance: {record.payer} ({record.route or 'all routes'})"
+        route = record.route or _("all routes")
+        return _("Insurance: %(payer)s (%(route)s)") % {"payer": record.payer, "route": route}
     if kind == "hours":
-        return f"Hours: {OpeningHours.Weekday(record.weekday).label} {record.opens:%H:%M}"
+        day = OpeningHours.Weekday(record.weekday).label
+        return _("Hours: %(day)s %(opens)s") % {"day": day, "opens": f"{record.opens:%H:%M}"}
     if kind == "clinician":
-        return f"Clinician {record.name}"
-    return "Clinic"
+        return _("Clinician %(name)s") % {"name": record.name}
+    return _("Clinic")
 
 
 def listing_history(clinic):
@@ -132,11 +137,11 @@ def _m2m_ids(record, name):
 def _detail(describer, kind, record, before):
     """What one historical record changed, in words, compared with the one before it."""
     if record.history_type == "+":
-        return "created"
+        return _("created")
     if record.history_type == "-":
-        return "deleted"
+        return _("deleted")
     if before is None:
-        return "changed"
+        return _("changed")
     model = record.instance_type
     described = kind if kind in DESCRIBED else None
     diffs = []
@@ -156,7 +161,7 @@ def _detail(describer, kind, record, before):
                 old = describer.value(described, name, old)
                 new = describer.value(described, name, new)
                 diffs.append(f"{describer.label(described, name)}: {old} → {new}")
-    return "; ".join(diffs) or "saved without changes"
+    return "; ".join(diffs) or _("saved without changes")
 
 
 def staff_access_history(clinic):

@@ -91,7 +91,9 @@ class _Planner:
         self.describer = Describer()
 
     def keep(self, what):
-        self.kept.append(f"{what}: kept as it is now; the history has no record of it then.")
+        self.kept.append(
+            _("%(what)s: kept as it is now; the history has no record of it then.") % {"what": what}
+        )
 
     def location(self, rec):
         """A location as it was (from its record), with current rows unknown to the history."""
@@ -130,7 +132,10 @@ class _Planner:
                 if add is None:
                     if key(row) not in data["offerings"]:
                         data["offerings"][key(row)] = record(row, offering_fields())
-                        self.keep(f"{section}, offering {row.route}")
+                        self.keep(
+                            _("%(section)s, offering %(route)s")
+                            % {"section": section, "route": row.route}
+                        )
                 elif key(row) not in data[add]:
                     data[add] = as_set([*data[add], key(row)])
                     self.keep(f"{section}, {model._meta.verbose_name} {row}")
@@ -156,7 +161,10 @@ class _Planner:
         for key, loc in current_locations.items():
             if key not in locations and loc.pk not in created:
                 locations[key] = now["locations"][key]
-                self.keep(f"Location {loc.address_line1}, {loc.city}")
+                self.keep(
+                    _("Location %(address)s, %(city)s")
+                    % {"address": loc.address_line1, "city": loc.city}
+                )
 
         clinicians = {
             name: record(rec, clinician_fields())
@@ -175,7 +183,7 @@ class _Planner:
         for name, person in clinician_keys(people):
             if person.pk not in then_ids and person.pk not in new and name not in clinicians:
                 clinicians[name] = now["clinicians"][name]
-                self.keep(f"Clinician {person.name}")
+                self.keep(_("Clinician %(name)s") % {"name": person.name})
         return {"clinic": data, "locations": locations, "clinicians": clinicians}, now
 
 
