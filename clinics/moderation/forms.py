@@ -262,13 +262,17 @@ class ReasonForm(forms.Form):
 
 class ClaimDecisionForm(forms.Form):
     decision = forms.ChoiceField(
+        label=_("Decision"),
         choices=[
             (ClaimRequest.Status.APPROVED, _("Approve")),
             (ClaimRequest.Status.REJECTED, _("Reject")),
-        ]
+        ],
     )
     reason = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+        label=_("Reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
     )
 
     def clean(self):

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.tasks import task
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from clinics.models import Clinician
 from clinics.sites import names_are_similar
@@ -28,6 +29,14 @@ ERROR_CACHE_SECONDS = 600
 TIMEOUT_SECONDS = 5
 ORGANISATION, INDIVIDUAL = "organisation", "individual"
 TYPES = {"NPI-1": INDIVIDUAL, "NPI-2": ORGANISATION}
+TYPE_LABELS = {
+    INDIVIDUAL: gettext_lazy("individual"),
+    ORGANISATION: gettext_lazy("organisation"),
+    "unknown": gettext_lazy("unknown"),
+}
+# Cached in English by the task; the review page shows them in the reader's language.
+NO_RECORD = gettext_noop("The registry has no record of this NPI.")
+NO_ANSWER = gettext_noop("The registry did not answer; try again later.")
 
 
 def _cache_key(npi):
@@ -38,7 +47,7 @@ def parse_record(npi, payload):
     """{name, type, taxonomy} of the registry's answer, or {error} when it has no record."""
     results = payload.get("results") or []
     if not results:
-        return {"npi": npi, "error": "The registry has no record of this NPI."}
+        return {"npi": npi, "error": NO_RECORD}
     result = results[0]
     basic = result.get("basic") or {}
     name = basic.get("organization_name") or " ".join(
@@ -66,7 +75,7 @@ def fetch_npi_record(npi):
         cache.set(_cache_key(npi), record, CACHE_SECONDS)
     except (OSError, ValueError) as error:
         logger.warning("NPI registry lookup of %s failed: %s", npi, error)
-        record = {"npi": npi, "error": "The registry did not answer; try again later."}
+        record = {"npi": npi, "error": NO_ANSWER}
         cache.set(_cache_key(npi), record, ERROR_CACHE_SECONDS)
     return record
 
@@ -91,6 +100,15 @@ class RegistryCheck:
     @property
     def name_matches(self):
         return bool(self.record and names_are_similar(self.record.get("name"), self.holder))
+
+    @property
+    def expected_label(self):
+        return TYPE_LABELS.get(self.expected_type, self.expected_type)
+
+    @property
+    def record_type_label(self):
+        kind = (self.record or {}).get("type", "")
+        return TYPE_LABELS.get(kind, kind)
 
     @property
     def type_matches(self):
