@@ -23,14 +23,6 @@ def _site_url(settings):
 
 
 @pytest.fixture(autouse=True)
-def _default_language_after():
-    """A request to /es/ leaves Spanish active in the thread (LocaleMiddleware activates and
-    never deactivates); the tests run after these must not read Spanish."""
-    yield
-    translation.deactivate()
-
-
-@pytest.fixture(autouse=True)
 def _empty_cache():
     cache.clear()  # the per-client rate limit of the public forms
     yield

@@ -26,7 +26,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from clinics.mail import absolute_url, send_email
+from clinics.mail import absolute_url, send_email, written_in
 from clinics.models import Clinic, Offering, StaffMembership
 from clinics.moderation.copying import noted
 from clinics.moderation.signed_links import LinkRefused, days, sign, unsign
@@ -112,29 +112,30 @@ def ask_listing_confirmation(*, now=None):
 
 
 def _ask(clinic, user, until):
-    send_email(
-        to=[user.email],
-        subject=_("Is your listing still right? %(clinic)s") % {"clinic": clinic.name},
-        body=_(
-            "Patients read the listing of %(clinic)s in the Ketamine Provider Directory:\n"
-            "%(public)s\n\n"
-            "If everything in it is still right (prices, insurance, hours, accepting new "
-            "patients), say so with one click; this link works until %(until)s:\n%(link)s\n\n"
-            "If something changed, correct it here (a moderator checks changes before "
-            "patients see them; accepting new patients and the next appointment change at "
-            "once):\n%(manage)s\n\n"
-            'A listing nobody confirms is shown to patients as "may be outdated" a year '
-            "after it was last verified or confirmed. We ask every %(days)d days."
+    with written_in():
+        send_email(
+            to=[user.email],
+            subject=_("Is your listing still right? %(clinic)s") % {"clinic": clinic.name},
+            body=_(
+                "Patients read the listing of %(clinic)s in the Ketamine Provider Directory:\n"
+                "%(public)s\n\n"
+                "If everything in it is still right (prices, insurance, hours, accepting new "
+                "patients), say so with one click; this link works until %(until)s:\n%(link)s\n\n"
+                "If something changed, correct it here (a moderator checks changes before "
+                "patients see them; accepting new patients and the next appointment change at "
+                "once):\n%(manage)s\n\n"
+                'A listing nobody confirms is shown to patients as "may be outdated" a year '
+                "after it was last verified or confirmed. We ask every %(days)d days."
+            )
+            % {
+                "clinic": clinic.name,
+                "public": absolute_url(clinic.get_absolute_url()),
+                "until": f"{until:%B} {until.day}, {until.year}",
+                "link": confirmation_link(clinic=clinic, user=user),
+                "manage": absolute_url(reverse("manage:clinic", args=[clinic.slug])),
+                "days": settings.LISTING_CONFIRM_INTERVAL_DAYS,
+            },
         )
-        % {
-            "clinic": clinic.name,
-            "public": absolute_url(clinic.get_absolute_url()),
-            "until": f"{until:%B} {until.day}, {until.year}",
-            "link": confirmation_link(clinic=clinic, user=user),
-            "manage": absolute_url(reverse("manage:clinic", args=[clinic.slug])),
-            "days": settings.LISTING_CONFIRM_INTERVAL_DAYS,
-        },
-    )
 
 
 def renewed_facts(clinic, offerings):

@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from clinics.mail import absolute_url, send_email
+from clinics.mail import absolute_url, send_email, written_in
 from clinics.models import CLINIC_STAFF_GROUP, StaffInvitation, StaffMembership
 from clinics.moderation.copying import noted
 from clinics.moderation.errors import ModerationError
@@ -117,25 +117,26 @@ def staff_invite(*, clinic, email, by):
         noted(invitation, by, INVITED).save()
     inviter = by.get_full_name() or by.email or by.get_username()
     until = timezone.localdate() + valid_for()
-    send_email(
-        to=[email],
-        subject=_("%(who)s invites you to keep the listing of %(clinic)s")
-        % {"who": inviter, "clinic": clinic.name},
-        body=_(
-            "%(who)s, an owner of the listing of %(clinic)s in the Ketamine Provider "
-            "Directory, invites you to keep it with them as an editor: to correct its facts, "
-            "prices, insurance and hours, which a moderator checks before patients see them.\n\n"
-            "To accept, follow this link by %(until)s:\n%(link)s\n\n"
-            "If you have no account yet, you choose a password there. If you did not expect "
-            "this email, ignore it: nothing happens unless the link is followed."
+    with written_in():
+        send_email(
+            to=[email],
+            subject=_("%(who)s invites you to keep the listing of %(clinic)s")
+            % {"who": inviter, "clinic": clinic.name},
+            body=_(
+                "%(who)s, an owner of the listing of %(clinic)s in the Ketamine Provider "
+                "Directory, invites you to keep it with them as an editor: to correct its facts, "
+                "prices, insurance and hours, which a moderator checks before patients see them.\n\n"
+                "To accept, follow this link by %(until)s:\n%(link)s\n\n"
+                "If you have no account yet, you choose a password there. If you did not expect "
+                "this email, ignore it: nothing happens unless the link is followed."
+            )
+            % {
+                "who": inviter,
+                "clinic": clinic.name,
+                "until": f"{until:%B} {until.day}, {until.year}",
+                "link": invitation_link(invitation),
+            },
         )
-        % {
-            "who": inviter,
-            "clinic": clinic.name,
-            "until": f"{until:%B} {until.day}, {until.year}",
-            "link": invitation_link(invitation),
-        },
-    )
     return invitation, sent_again
 
 
@@ -168,16 +169,17 @@ def staff_invitation_accept(*, invitation, user):
         user.save(update_fields=["is_staff"])
     invitation.accepted_at, invitation.accepted_by = timezone.now(), user
     noted(invitation, user, ACCEPTED).save()
-    send_email(
-        to=owner_emails(clinic),
-        subject=_("%(email)s now keeps the listing of %(clinic)s")
-        % {"email": invitation.email, "clinic": clinic.name},
-        body=_(
-            "%(email)s accepted your invitation and can now edit the listing of %(clinic)s "
-            "as an editor. Who can edit it: %(link)s"
+    with written_in():
+        send_email(
+            to=owner_emails(clinic),
+            subject=_("%(email)s now keeps the listing of %(clinic)s")
+            % {"email": invitation.email, "clinic": clinic.name},
+            body=_(
+                "%(email)s accepted your invitation and can now edit the listing of %(clinic)s "
+                "as an editor. Who can edit it: %(link)s"
+            )
+            % {"email": invitation.email, "clinic": clinic.name, "link": people_url(clinic)},
         )
-        % {"email": invitation.email, "clinic": clinic.name, "link": people_url(clinic)},
-    )
     return membership
 
 
@@ -224,29 +226,31 @@ def staff_remove(*, membership, by):
     person = membership.user
     noted(membership, by, REMOVED).delete()
     remover = by.email or by.get_username()
-    send_email(
-        to=[person.email],
-        subject=_("You no longer keep the listing of %(clinic)s") % {"clinic": clinic.name},
-        body=_(
-            "%(who)s, an owner, removed you from the people who keep the listing of "
-            "%(clinic)s, so you can no longer edit it. If this is a mistake, write to them."
+    with written_in():
+        send_email(
+            to=[person.email],
+            subject=_("You no longer keep the listing of %(clinic)s") % {"clinic": clinic.name},
+            body=_(
+                "%(who)s, an owner, removed you from the people who keep the listing of "
+                "%(clinic)s, so you can no longer edit it. If this is a mistake, write to them."
+            )
+            % {"who": remover, "clinic": clinic.name},
         )
-        % {"who": remover, "clinic": clinic.name},
-    )
-    send_email(
-        to=[email for email in owner_emails(clinic) if email.lower() != person.email.lower()],
-        subject=_("%(email)s no longer keeps the listing of %(clinic)s")
-        % {"email": person.email or person.get_username(), "clinic": clinic.name},
-        body=_(
-            "%(who)s removed %(email)s from the listing of %(clinic)s. Who can edit it: %(link)s"
+    with written_in():
+        send_email(
+            to=[email for email in owner_emails(clinic) if email.lower() != person.email.lower()],
+            subject=_("%(email)s no longer keeps the listing of %(clinic)s")
+            % {"email": person.email or person.get_username(), "clinic": clinic.name},
+            body=_(
+                "%(who)s removed %(email)s from the listing of %(clinic)s. Who can edit it: %(link)s"
+            )
+            % {
+                "who": remover,
+                "email": person.email or person.get_username(),
+                "clinic": clinic.name,
+                "link": people_url(clinic),
+            },
         )
-        % {
-            "who": remover,
-            "email": person.email or person.get_username(),
-            "clinic": clinic.name,
-            "link": people_url(clinic),
-        },
-    )
 
 
 def people_url(clinic):

@@ -13,9 +13,10 @@ review page shows a version (`review_version`) and the decision carries it back;
 that changed in between is refused, so what is approved is what the moderator reviewed.
 """
 
+from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -339,7 +340,9 @@ def clinic_verify(*, clinic, moderator, checks=None):
     )
     clinic.verified_at = today
     clinic.flagged_stale_at = None
-    labels = ", ".join(Verification.Fact(fact).label for fact in checks)
+    # The history records its reasons in the default language, whoever reads the page.
+    with translation.override(settings.LANGUAGE_CODE):
+        labels = ", ".join(str(Verification.Fact(fact).label) for fact in checks)
     # A confirmed fact that carries a date is dated today (issue 14.4).
     if Verification.Fact.ACCEPTING in checks and clinic.accepting_new_patients is not None:
         clinic.accepting_as_of = today
