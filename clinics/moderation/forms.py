@@ -13,6 +13,7 @@ import time
 from django import forms
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from clinics.importing import (
     ValueProblem,
@@ -196,7 +197,9 @@ class ListClinicForm(SpamResistantForm):
     city = column_field(Location, "city")
     state = forms.ChoiceField(label=_("State"), choices=STATES_BY_NAME)
     postal_code = forms.CharField(
-        label=_("ZIP code"), max_length=10, help_text=_("12345 or 12345-6789")
+        label=pgettext_lazy("form label", "ZIP code"),
+        max_length=10,
+        help_text=_("12345 or 12345-6789"),
     )
     name = column_field(ClaimRequest, "name", label=_("Your name"))
     role = column_field(ClaimRequest, "role", label=_("Your role at the clinic"))
