@@ -21,6 +21,8 @@ from bench.pages import markdown  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVER = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+# The databases' names: <prefix>_<size>, so two checkouts on one server need not share them.
+PREFIX = os.environ.get("BENCH_DATABASE_PREFIX", "bench")
 SIZES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000}
 
 
@@ -33,7 +35,8 @@ def location_count(url):
 
 
 def prepare(label):
-    name, url = f"bench_{label}", f"{SERVER}/bench_{label}"
+    name = f"{PREFIX}_{label}"
+    url = f"{SERVER}/{name}"
     env = os.environ | {"DATABASE_URL": url, "DEBUG": "1"}
     if location_count(url) != SIZES[label]:
         with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as connection:

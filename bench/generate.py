@@ -4,7 +4,9 @@
 
 Locations sit around real ZIP centroids (so they cluster like the population) with a few
 miles of jitter; about 1.3 locations per clinic; each offers one to three routes with prices,
-and about 60% accept one to four payers. Rows are written with bulk_create in batches (no
+about 60% accept one to four payers, each treats one to four conditions, takes one to three
+payment options and speaks English (a fifth also Spanish, some another language), so the
+facet counts read through tables of a realistic size. Rows are written with bulk_create in batches (no
 history, no geocoding: this is load, not listings). `--cluster` physically orders the
 location table by latitude afterwards (PostgreSQL CLUSTER; docs/geo-search.md §7).
 """
@@ -30,10 +32,13 @@ from django.db import connection, transaction  # noqa: E402
 from clinics import geo  # noqa: E402
 from clinics.models import (  # noqa: E402
     Clinic,
+    Condition,
+    Language,
     Location,
     Offering,
     Payer,
     PayerAcceptance,
+    PaymentOption,
     TreatmentRoute,
     refresh_masks,
 )
@@ -46,6 +51,11 @@ def generate(count, seed=1):
     zips = sorted(geo.zip_index().items())
     routes = list(TreatmentRoute.objects.order_by("sort_order"))
     payers = list(Payer.objects.all())
+    conditions = list(Condition.objects.all())
+    payment_options = list(PaymentOption.objects.all())
+    english = Language.objects.get(code="en")
+    spanish = Language.objects.get(code="es")
+    others = list(Language.objects.filter(code__in=["zh", "vi", "ko", "ru", "fr", "ar"]))
     made = 0
     clinic_number = 0
     started = time.perf_counter()
@@ -99,6 +109,24 @@ def generate(count, seed=1):
                         acceptances.append(PayerAcceptance(location=location, payer=payer))
             Offering.objects.bulk_create(offerings)
             PayerAcceptance.objects.bulk_create(acceptances)
+            treats, pays, speaks = [], [], []
+            for location in locations:
+                for condition in rng.sample(conditions, min(len(conditions), rng.randrange(1, 5))):
+                    treats.append(
+                        Location.conditions.through(location=location, condition=condition)
+                    )
+                for option in rng.sample(payment_options, rng.randrange(1, 4)):
+                    pays.append(
+                        Location.payment_options.through(location=location, paymentoption=option)
+                    )
+                spoken = [english] + ([spanish] if rng.random() < 0.2 else [])
+                if rng.random() < 0.05:
+                    spoken.append(rng.choice(others))
+                for language in spoken:
+                    speaks.append(Location.languages.through(location=location, language=language))
+            Location.conditions.through.objects.bulk_create(treats)
+            Location.payment_options.through.objects.bulk_create(pays)
+            Location.languages.through.objects.bulk_create(speaks)
             refresh_masks([location.pk for location in locations])
         made += size
         print(f"\r{made:,} / {count:,} locations ({time.perf_counter() - started:.0f} s)", end="")
