@@ -2,14 +2,16 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q, Value
 from django.utils.translation import gettext_lazy
 
 from clinics import caching
 from clinics.models import (
     Condition,
     Language,
+    Location,
     Payer,
+    PayerAcceptance,
     PaymentOption,
     TreatmentRoute,
     covering_q,
@@ -17,15 +19,22 @@ from clinics.models import (
 from clinics.search import rules
 from clinics.validators import yes_or_no
 
-# The repeatable parameters: their options and the path from an option to its locations.
+# The repeatable parameters and their options.
 OPTION_GROUPS = {
-    "route": (TreatmentRoute, "offerings__location"),
-    "condition": (Condition, "locations"),
-    "insurance": (Payer, "acceptances__location"),
-    "payment": (PaymentOption, "locations"),
-    "language": (Language, "locations"),
+    "route": TreatmentRoute,
+    "condition": Condition,
+    "insurance": Payer,
+    "payment": PaymentOption,
+    "language": Language,
 }
 FLAGS = ("psychotherapy", "telehealth", "accepting")
+# The table linking each group's options to locations, and its option column.
+LINKS = {
+    "condition": (Location.conditions.through, "condition"),
+    "insurance": (PayerAcceptance, "payer"),
+    "payment": (Location.payment_options.through, "paymentoption"),
+    "language": (Location.languages.through, "language"),
+}
 
 
 @dataclass(frozen=True)
@@ -68,12 +77,17 @@ def count_facets(search):
     the search would have with the option added to its group's current choices (OR within a
     group: the union), the current total for a chosen option.
 
-    With `serves` the results are one per clinic, so clinics are counted. The flags' query
-    gives the current total; then one aggregate query per group, never one per option.
+    With `serves` the results are one per clinic, so clinics are counted. Three queries
+    whatever the options: the flags' (which gives the current total), the routes', and one
+    for the four groups linked to locations by a table; never one per option.
     """
     facets, total = count_flags(search)
+    added = count_linked(search)
     for name in OPTION_GROUPS:
-        counter = count_routes if name == "route" else count_group
+        if name == "route":
+            counted = count_routes(search, total)
+        else:
+            counted = linked_options(search, name, total, added[name])
         chosen = search.form.cleaned_data.get(name) or []
         facets[name] = [
             option_facet(
@@ -83,7 +97,7 @@ def count_facets(search):
                 chosen=option in chosen,
                 group_chosen=total if chosen else None,
             )
-            for option, value, label, count in counter(search, name, total)
+            for option, value, label, count in counted
         ]
     return facets
 
@@ -93,11 +107,17 @@ def counted_rows(search):
     return "clinic" if search.form.cleaned_data.get("serves") else "id"
 
 
-def count_group(search, name, total):
-    """[(option, value, label, count)] for a group whose choices no other group's condition
-    reads (all but route): the current results (`total`, when the group has choices) and
-    those the option adds, the matching results the current choices do not match."""
-    model, path = OPTION_GROUPS[name]
+def added_results(search, name):
+    """The query of the results each option of `name` (a group with a link table) would add
+    to the search: the matching results the group's current choices do not match, counted
+    per option as rows (name, option id, count).
+
+    The counts start from the search's candidates: the links (location, option) of the
+    matching locations, found through the links' location index, grouped by option. Counting
+    every option over the whole link table, filtered by the search, cost a scan of the table
+    per group (55-145 ms each at 100k locations, issue 16); this costs what the circle holds.
+    """
+    through, column = LINKS[name]
     values = search.form.cleaned_data
     matching = search.filter_queryset(search.queryset.all(), skip={name}, per_clinic=False)
     outside = matching.order_by()
@@ -107,25 +127,63 @@ def count_group(search, name, total):
             outside = outside.exclude(clinic__in=outside.filter(current).values("clinic"))
         else:
             outside = outside.exclude(current)
-    within = Q(**{f"{path}__in": outside.values("id")})
+    links = through.objects.filter(location__in=outside.values("id"))
     if name == "insurance" and (routes := values.get("route")):
-        within &= covering_q(routes, "acceptances__")  # in network for a chosen route
-    rows = path if counted_rows(search) == "id" else f"{path}__clinic"
-    counted = model.objects.annotate(extra=Count(rows, filter=within, distinct=True))
+        links = links.filter(covering_q(routes))  # in network for a chosen route
+    rows = "location" if counted_rows(search) == "id" else "location__clinic"
+    return (
+        links.annotate(group=Value(name))
+        .values_list("group", column)
+        .annotate(count=Count(rows, distinct=True))
+        .order_by()
+    )
+
+
+def count_linked(search):
+    """{group: {option id: results it adds}} for the groups with a link table, in one query
+    (UNION ALL of each group's counts); an option adding nothing is missing."""
+    first, *others = (added_results(search, name) for name in LINKS)
+    added = {name: {} for name in LINKS}
+    for name, option, count in first.union(*others, all=True):
+        added[name][option] = count
+    return added
+
+
+def linked_options(search, name, total, added):
+    """[(option, value, label, count)] of a group other than route (no other group's
+    condition reads its choices): the current results (`total`, when the group has choices)
+    and those the option adds."""
+    model = OPTION_GROUPS[name]
+    chosen = search.form.cleaned_data.get(name) or []
     key = "code" if name == "language" else "slug"
+    options = caching.reference_options(model, "pk").values()  # in memory
     if name == "language":
         # Languages are the whole ISO 639-1 list: show only those spoken somewhere.
-        spoken = search.queryset.filter(languages=OuterRef("pk"))
-        counted = counted.annotate(spoken=Exists(spoken))
+        spoken = spoken_languages(search)
+        options = [option for option in options if option.pk in spoken or option in chosen]
     base = total if chosen else 0
     return [
-        (option, getattr(option, key), option.label, base + option.extra)
-        for option in counted
-        if name != "language" or option.spoken or option in (chosen or [])
+        (option, getattr(option, key), option.label, base + added.get(option.pk, 0))
+        for option in options
     ]
 
 
-def count_routes(search, name, total):
+def spoken_languages(search):
+    """The ids of the languages spoken at some location of the searched set (every published
+    location, or a page's narrower set), read once per listings version and set."""
+    spoken = (
+        Location.languages.through.objects.filter(location__in=search.queryset.values("id"))
+        .order_by()
+        .values_list("language", flat=True)
+        .distinct()
+    )
+    digest = caching.query_digest(spoken)
+    if digest is None:
+        return frozenset()
+    return caching.per_listings_version(f"spoken:{digest}", lambda: frozenset(spoken))
+
+
+def count_routes(search, total):
     """The route group: the insurance and price filters read the chosen routes, so each
     option is counted with the would-be set of routes (the current ones and it), as the
     search would run it: one query, one conditional count per route."""
@@ -188,7 +246,7 @@ def count_flags(search):
 def unfaceted_options(data):
     """The filters' options without counts, for a form whose input did not validate."""
     options = {}
-    for name, (model, _path) in OPTION_GROUPS.items():
+    for name, model in OPTION_GROUPS.items():
         chosen = set(data.getlist(name))
         key = "code" if name == "language" else "slug"
         options[name] = [
