@@ -110,8 +110,14 @@ NEAREST_ZIP_DEGREES = 1.0
 
 
 @lru_cache(maxsize=1)
-def _zip_points():
-    return [(lat, lng, state) for lat, lng, _city, state in zip_index().values()]
+def _zip_cells():
+    """The ZIP centres by whole degree of latitude and longitude: {(lat, lng): [(lat, lng,
+    state)]}, so a nearest neighbour reads the few cells around a point, not 33,000 centres
+    (18 ms of every results page searched from `lat,lng`, issue 16)."""
+    cells = {}
+    for lat, lng, _city, state in zip_index().values():
+        cells.setdefault((math.floor(lat), math.floor(lng)), []).append((lat, lng, state))
+    return cells
 
 
 def nearest_state(latitude, longitude):
@@ -120,10 +126,20 @@ def nearest_state(latitude, longitude):
     point on a border may get the neighbour's, which only changes a suggestion."""
     scale = math.cos(math.radians(latitude)) ** 2
     best, best_state = NEAREST_ZIP_DEGREES**2, ""
-    for lat, lng, state in _zip_points():
-        distance = (lat - latitude) ** 2 + scale * (lng - longitude) ** 2
-        if distance < best:
-            best, best_state = distance, state
+    if scale < 0.01:  # within 6 degrees of a pole: no ZIP is near
+        return best_state
+    # Every centre within NEAREST_ZIP_DEGREES: that many degrees of latitude, and of
+    # longitude divided by the cosine of the latitude.
+    lng_reach = math.ceil(NEAREST_ZIP_DEGREES / math.sqrt(scale))
+    lat_reach = math.ceil(NEAREST_ZIP_DEGREES)
+    cells = _zip_cells()
+    row, column = math.floor(latitude), math.floor(longitude)
+    for cell_lat in range(row - lat_reach, row + lat_reach + 1):
+        for cell_lng in range(column - lng_reach, column + lng_reach + 1):
+            for lat, lng, state in cells.get((cell_lat, cell_lng), ()):
+                distance = (lat - latitude) ** 2 + scale * (lng - longitude) ** 2
+                if distance < best:
+                    best, best_state = distance, state
     return best_state
 
 

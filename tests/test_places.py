@@ -280,3 +280,34 @@ def test_the_api_page_says_how_near_is_read(client):
     page = unescape(client.get("/api/").text)
     assert "an address that ends in a ZIP code is searched from that ZIP" in page
     assert "A city in several states, or a state, answers 400 naming the choices." in page
+
+
+def test_nearest_state_reads_the_cells_around_the_point_as_a_full_scan_would():
+    """The state of the nearest ZIP centre, found through whole-degree cells, is the one a
+    scan of every centre finds: near borders, on the coast, in Alaska, and none at sea."""
+    import math
+
+    from clinics import gazetteer
+
+    centres = [(lat, lng, state) for lat, lng, _city, state in gazetteer.zip_index().values()]
+
+    def scanned(latitude, longitude):
+        scale = math.cos(math.radians(latitude)) ** 2
+        best, best_state = 1.0, ""
+        for lat, lng, state in centres:
+            distance = (lat - latitude) ** 2 + scale * (lng - longitude) ** 2
+            if distance < best:
+                best, best_state = distance, state
+        return best_state
+
+    points = [
+        (45.6, -122.67),  # the Columbia: Portland, OR against Vancouver, WA
+        (40.70, -74.02),  # New York harbour
+        (64.84, -147.72),  # Fairbanks
+        (71.29, -156.79),  # Utqiagvik, where a degree of longitude is short
+        (30.0, -60.0),  # the Atlantic: no state
+    ]
+    for latitude, longitude in points:
+        assert gazetteer.nearest_state(latitude, longitude) == scanned(latitude, longitude)
+    assert gazetteer.nearest_state(45.6, -122.67) in {"OR", "WA"}
+    assert gazetteer.nearest_state(30.0, -60.0) == ""
