@@ -1,18 +1,21 @@
-"""Benchmark of the CSV import on SQLite (a script, not a test; issue 5).
+"""Benchmark of the CSV import on SQLite or PostgreSQL (a script, not a test; issues 5, 16).
 
-    uv run python bench/import_benchmark.py             # 100,000 rows
+    uv run python bench/import_benchmark.py             # 100,000 rows into SQLite
     uv run python bench/import_benchmark.py --rows 20000 --keep
+    uv run python bench/import_benchmark.py --postgres postgres://postgres@127.0.0.1:5432/import_bench
 
 Generates a file in the import format (docs/import-format.md) with fictional clinics
 at real ZIP centroids: one to four locations each, half with coordinates and half geocoded from
 the ZIP, phones in mixed formats, one to three routes with prices, conditions, payers, payment
 options and languages. It migrates a fresh SQLite database in a temporary directory and times:
 the first import (everything created, with history), the same file again (nothing changes) and
-a dry run. Nothing touches the project's own database.
+a dry run. Nothing touches the project's own database: with `--postgres` the named database
+is dropped and created afresh first.
 """
 
 import argparse
 import csv
+import json
 import os
 import random
 import sys
@@ -117,14 +120,32 @@ def timed(label, function):
     return seconds
 
 
+def recreate(url):
+    """Drop and create the database `url` names (on the server it names)."""
+    import psycopg
+
+    server, name = url.rsplit("/", 1)
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        connection.execute(f'CREATE DATABASE "{name}"')
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--keep", action="store_true", help="keep the CSV and the database")
+    parser.add_argument(
+        "--postgres", metavar="URL", help="a PostgreSQL database to drop, create and import into"
+    )
+    parser.add_argument("--json", type=Path, help="write the timings to this file")
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="import-bench-"))
-    os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
+    if args.postgres:
+        recreate(args.postgres)
+        os.environ["DATABASE_URL"] = args.postgres
+    else:
+        os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
     # Production-like settings: DEBUG off, so Django does not keep every query in memory.
     os.environ["DEBUG"] = "0"
     os.environ.setdefault("SECRET_KEY", "benchmark-only")
@@ -149,9 +170,14 @@ def main():
     )
 
     first = timed("first import", lambda: import_clinics(path, source_name="bench"))
-    timed("same file again", lambda: import_clinics(path, source_name="bench"))
-    timed("dry run", lambda: import_clinics(path, source_name="bench", dry_run=True))
+    again = timed("same file again", lambda: import_clinics(path, source_name="bench"))
+    dry = timed("dry run", lambda: import_clinics(path, source_name="bench", dry_run=True))
     print(f"{args.rows / first:,.0f} rows/s on the first import")
+    if args.json:
+        database = "postgresql" if args.postgres else "sqlite"
+        timings = {"rows": args.rows, "database": database, "first_import_s": round(first, 1)}
+        timings |= {"same_file_again_s": round(again, 1), "dry_run_s": round(dry, 1)}
+        args.json.write_text(json.dumps(timings, indent=2))
     if args.keep:
         print(f"kept {workdir}")
     else:
