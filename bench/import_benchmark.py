@@ -151,6 +151,8 @@ def main():
     os.environ.setdefault("SECRET_KEY", "benchmark-only")
     os.environ.setdefault("ALLOWED_HOSTS", "localhost")
     os.environ.setdefault("SITE_URL", "http://localhost")  # required with DEBUG off
+    # A one-off command, like manage.py import_clinics: no statement limit (settings.py).
+    os.environ.setdefault("DB_STATEMENT_TIMEOUT_MS", "0")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "directory.settings")
     sys.path.insert(0, str(ROOT))
     import django

@@ -1,4 +1,5 @@
-"""Bulk writes that keep the history: executemany inserts, bulk updates, history rows in bulk.
+"""Bulk writes that keep the history: COPY or executemany inserts, bulk updates, history rows
+in bulk.
 
 simple-history records a change when a model instance is saved; writing 100,000 rows one
 save at a time takes minutes. These helpers insert and update plain rows in batches and
@@ -112,16 +113,23 @@ def as_instance(model, row):
 
 
 def insert_rows(model, columns, rows):
-    """INSERT plain rows with executemany: at 100,000 rows, a fraction of bulk_create's cost."""
+    """INSERT plain rows: with COPY on PostgreSQL, executemany elsewhere. At 100,000 rows
+    executemany is a fraction of bulk_create's cost; COPY a fraction of executemany's on
+    PostgreSQL (one statement streaming every row, instead of one statement per row)."""
     if not rows:
         return
     quote = connection.ops.quote_name
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(
-        quote(model._meta.db_table),
-        ", ".join(quote(column) for column in columns),
-        ", ".join(["%s"] * len(columns)),
-    )
+    table = quote(model._meta.db_table)
+    names = ", ".join(quote(column) for column in columns)
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        sql = "INSERT INTO {} ({}) VALUES ({})".format(
+            table, names, ", ".join(["%s"] * len(columns))
+        )
         for chunk in chunks(rows, 10 * BATCH_SIZE):
             cursor.executemany(sql, chunk)
 
