@@ -171,6 +171,7 @@ def test_superuser_adds_a_clinic_with_a_location_through_the_admin(admin_client)
     data = {
         "name": "Added Clinic",
         "slug": "added-clinic",
+        "description_language": "en",  # the select's default, as a browser sends it
         "status": "draft",
         "phone": "(503) 555-0101",
         "starts_by_phone": "on",

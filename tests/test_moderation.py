@@ -188,6 +188,7 @@ def test_new_listing_from_staff_starts_pending_and_is_published_on_approval(
     data = {
         "name": "Second Site Clinic",
         "slug": "second-site-clinic",
+        "description_language": "en",  # the select's default, as a browser sends it
         "starts_by_phone": "on",
         "driver_required": "true",
         "locations-TOTAL_FORMS": "0",
