@@ -173,7 +173,7 @@ def about(request):
 def how_we_verify(request):
     context = {
         "checks": [
-            (label, Verification.DEFAULT_METHODS[fact], valid_days(fact))
+            (label, _(Verification.DEFAULT_METHODS[fact]), valid_days(fact))
             for fact, label in Verification.Fact.choices
         ],
     }

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from clinics.models.clinic import Clinic
@@ -41,15 +41,16 @@ class Verification(models.Model):
         ACCEPTING = "accepting", _("accepting new patients")
 
     # What a moderator usually did to confirm each fact; the checklist starts from these.
+    # Stored as written (English); read through the catalogue where shown (method_label).
     DEFAULT_METHODS = {
-        Fact.PHONE: "called the number; the clinic answered",
-        Fact.WEBSITE: "website checked",
-        Fact.NPI: "looked up in the NPI registry (NPPES)",
-        Fact.REMS: "REMS certification confirmed",
-        Fact.PRICES: "prices confirmed with the clinic",
-        Fact.ADDRESS: "address checked",
-        Fact.HOURS: "opening hours confirmed",
-        Fact.ACCEPTING: "asked the clinic whether it takes new patients",
+        Fact.PHONE: gettext_noop("called the number; the clinic answered"),
+        Fact.WEBSITE: gettext_noop("website checked"),
+        Fact.NPI: gettext_noop("looked up in the NPI registry (NPPES)"),
+        Fact.REMS: gettext_noop("REMS certification confirmed"),
+        Fact.PRICES: gettext_noop("prices confirmed with the clinic"),
+        Fact.ADDRESS: gettext_noop("address checked"),
+        Fact.HOURS: gettext_noop("opening hours confirmed"),
+        Fact.ACCEPTING: gettext_noop("asked the clinic whether it takes new patients"),
     }
 
     clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="verifications")
@@ -99,6 +100,11 @@ class Verification(models.Model):
 
     def __str__(self):
         return f"{self.get_fact_display()} of {self.clinic} confirmed on {self.confirmed_on}"
+
+    @property
+    def method_label(self):
+        """How it was confirmed, in the page's language when it is one of DEFAULT_METHODS."""
+        return gettext(self.method) if self.method else self.method
 
     @property
     def source_label(self):

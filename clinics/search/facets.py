@@ -250,7 +250,7 @@ def unfaceted_options(data):
         chosen = set(data.getlist(name))
         key = "code" if name == "language" else "slug"
         options[name] = [
-            Facet(getattr(obj, key), obj.name, None, getattr(obj, key) in chosen)
+            Facet(getattr(obj, key), obj.label, None, getattr(obj, key) in chosen)
             for obj in model.objects.all()
         ]
     for name in FLAGS:
