@@ -185,3 +185,15 @@ def test_what_the_clinic_wrote_is_shown_as_written_with_its_language(client):
     assert "The clinic wrote this" not in english
     ClinicFactory(slug="clinica-sol", description="Escuchamos primero.", description_language="es")
     assert "The clinic wrote this in Spanish." in client.get("/clinics/clinica-sol/").text
+
+
+def test_filters_without_counts_name_their_options_in_spanish(client):
+    """A search that cannot run (an unknown place) still lists the filters, in Spanish."""
+    text = client.get("/es/search/?near=Nowhere%2C+ZZ").text
+    assert "Depresión con pensamientos suicidas" in text
+    assert "Depression with suicidal thoughts" not in text
+
+
+def test_how_we_verify_says_how_facts_are_confirmed_in_spanish(client):
+    text = client.get("/es/how-we-verify/").text
+    assert "Llamamos al número y la clínica contestó" in text
