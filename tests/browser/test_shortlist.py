@@ -122,7 +122,8 @@ def test_from_a_city_page_to_a_printed_comparison(site, javascript):
     page.emulate_media(media="print")
     expect(page.locator(".crisis")).to_be_visible()
     expect(page.locator(".print-only")).to_be_visible()
-    expect(page.locator(".site-header nav")).to_be_hidden()
+    for nav in page.locator(".site-header nav").all():  # the main menu and the language switch
+        expect(nav).to_be_hidden()
     expect(page.locator(".compare-near")).to_be_hidden()
     expect(columns.nth(0).get_by_role("link", name=re.compile("^Remove"))).to_be_hidden()
     screenshot(page, f"print-compare{'' if javascript else '-nojs'}")
