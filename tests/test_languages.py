@@ -197,3 +197,12 @@ def test_filters_without_counts_name_their_options_in_spanish(client):
 def test_how_we_verify_says_how_facts_are_confirmed_in_spanish(client):
     text = client.get("/es/how-we-verify/").text
     assert "Llamamos al número y la clínica contestó" in text
+
+
+def test_a_spanish_form_explains_a_wrong_zip_in_spanish_and_the_import_in_english():
+    from clinics.importing.cells import ValueProblem, parse_postal_code
+
+    with translation.override("es"), pytest.raises(ValueProblem, match="no es un código postal"):
+        parse_postal_code("ABCDE")
+    with pytest.raises(ValueProblem, match="is not a US ZIP code"):
+        parse_postal_code("ABCDE")

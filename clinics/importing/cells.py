@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from clinics import geo, phones
 from clinics.gazetteer import zip_place
@@ -62,7 +63,7 @@ def parse_boolean(value):
         return yes_or_no(clean(value))
     except ValueError:
         raise ValueProblem(
-            f"{value!r} is not yes or no; write yes, no, true, false, 1 or 0"
+            _("%(value)r is not yes or no; write yes, no, true, false, 1 or 0") % {"value": value}
         ) from None
 
 
@@ -105,7 +106,9 @@ def parse_postal_code(value):
         text = text.zfill(9)
         zip5, plus4 = text[:5], text[5:]
     else:
-        raise ValueProblem(f"{value!r} is not a US ZIP code; write 12345 or 12345-6789")
+        raise ValueProblem(
+            _("%(value)r is not a US ZIP code; write 12345 or 12345-6789") % {"value": value}
+        )
     return f"{zip5}-{plus4}" if plus4 else zip5
 
 
@@ -118,7 +121,10 @@ def parse_state(value):
     by_name = {name.lower(): code for code, name in US_STATES.items()}
     if text.lower() in by_name:
         return by_name[text.lower()]
-    raise ValueProblem(f"{value!r} is not a US state; use a two-letter USPS code such as OR or NY")
+    raise ValueProblem(
+        _("%(value)r is not a US state; use a two-letter USPS code such as OR or NY")
+        % {"value": value}
+    )
 
 
 def check_zip_in_state(postal_code, state):
@@ -127,11 +133,14 @@ def check_zip_in_state(postal_code, state):
     coordinates are None for a ZIP the data knows without a centre (77352)."""
     entry = zip_place(postal_code[:5])
     if entry is None:
-        raise ValueProblem(f"{postal_code} is not a known US ZIP code; check the digits")
+        raise ValueProblem(
+            _("%(zip)s is not a known US ZIP code; check the digits") % {"zip": postal_code}
+        )
     # A ZIP without a centre (military, unique, 77352) must be in the state given.
     if state and entry[3] != state and (entry[3] in US_STATES or entry[0] is None):
         raise ValueProblem(
-            f"ZIP {postal_code[:5]} is in {entry[3]}, not {state}; check the ZIP or state"
+            _("ZIP %(zip)s is in %(found)s, not %(state)s; check the ZIP or state")
+            % {"zip": postal_code[:5], "found": entry[3], "state": state}
         )
     return entry
 
@@ -175,7 +184,9 @@ def parse_url(value):
     try:
         _url_validator(text)
     except ValidationError:
-        raise ValueProblem(f"{value!r} is not a web address; write https://example.org") from None
+        raise ValueProblem(
+            _("%(value)r is not a web address; write https://example.org") % {"value": value}
+        ) from None
     parts = urlsplit(text)
     return parts._replace(scheme=parts.scheme.lower(), netloc=parts.netloc.lower()).geturl()
 
@@ -189,7 +200,7 @@ def parse_email(value):
     try:
         _email_validator(text)
     except ValidationError:
-        raise ValueProblem(f"{value!r} is not an email address") from None
+        raise ValueProblem(_("%(value)r is not an email address") % {"value": value}) from None
     return text
 
 
@@ -199,10 +210,11 @@ def parse_npi(value):
     if not text:
         return ""
     if not re.fullmatch(r"\d{10}", text):
-        raise ValueProblem(f"{value!r} is not an NPI; an NPI has 10 digits")
+        raise ValueProblem(_("%(value)r is not an NPI; an NPI has 10 digits") % {"value": value})
     if not npi_is_valid(text):
         raise ValueProblem(
-            f"{text} fails the NPI check digit; copy the organisation NPI from NPPES again"
+            _("%(npi)s fails the NPI check digit; copy the organisation NPI from NPPES again")
+            % {"npi": text}
         )
     return text
 
@@ -221,12 +233,16 @@ def parse_price(value):
         low, high = int(match.group(1)), int(match.group(2))
         if low > high:
             raise ValueProblem(
-                f"the price range {low}-{high} is reversed; write the lower price first: "
-                f"{high}-{low}"
+                _(
+                    "the price range %(low)s-%(high)s is reversed; write the lower price "
+                    "first: %(high)s-%(low)s"
+                )
+                % {"low": low, "high": high}
             )
         return low, high
     raise ValueProblem(
-        f"{value!r} is not a price; write whole US dollars per session: 450 or 400-700"
+        _("%(value)r is not a price; write whole US dollars per session: 450 or 400-700")
+        % {"value": value}
     )
 
 
