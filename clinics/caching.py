@@ -21,8 +21,8 @@ VERSION_KEY = "listings:version"
 # Part of every key whose value is a pickled object of ours. Bump it in the change that moves
 # or reshapes a pickled class: entries written by the old code are then never read, instead
 # of failing to unpickle (2: search.facets.Facet, formerly clinics.filters.Facet; issue 13;
-# 3: Facet.unavailable, issue 14.7).
-PICKLE_FORMAT = 3
+# 3: Facet.unavailable, issue 14.7; 4: Clinician moved to clinics.models.clinician).
+PICKLE_FORMAT = 4
 FACETS_TIMEOUT = 3600
 # Parameters that choose the page or its order (or the shortlist, search/shortlist.py); facet
 # counts don't depend on them.

@@ -6,12 +6,12 @@ from clinics.models.clinic import (
     STAFF_EDITABLE_STATUSES,
     STALE_AFTER,
     Clinic,
-    Clinician,
     ClinicQuerySet,
     is_moderator,
     psychotherapy_q,
     published_q,
 )
+from clinics.models.clinician import Clinician
 from clinics.models.details import clinic_prefetches, location_prefetches, locations_prefetch
 from clinics.models.freshness import (
     clinic_links_changed,
