@@ -180,3 +180,14 @@ def test_axe_on_the_refused_listing_page_and_a_phone(site, listing, manager):
     assert_accessible(page, "forgot password")
     page.goto("/manage/password/")
     assert_accessible(page, "change password")
+    page.goto(f"/manage/clinics/{listing.slug}/people/")
+    assert_accessible(page, "who can edit (invite and remove)")
+    # The same staff pages in Spanish (issue 20).
+    for path in (
+        "/es/manage/",
+        f"/es/manage/clinics/{listing.slug}/",
+        f"/es/manage/clinics/{listing.slug}/people/",
+    ):
+        page.goto(path)
+        expect(page.locator("html")).to_have_attribute("lang", "es")
+        assert_accessible(page, f"{path} in Spanish")
