@@ -11,7 +11,7 @@ from clinics.mail import absolute_url
 from clinics.models import OpeningHours, latest_checks, verified_facts
 from clinics.search import places
 from clinics.search.results import insurance_by_route
-from clinics.validators import US_STATES
+from clinics.validators import US_STATES, state_label
 
 
 def clinic_json_ld(clinic, locations):
@@ -95,7 +95,12 @@ def clinic_breadcrumbs(clinic, locations):
     if locations:
         first = locations[0]
         slug = places.city_slug(first.city)
-        trail.append((US_STATES.get(first.state, first.state), places.state_url(first.state)))
+        trail.append(
+            (
+                state_label(first.state) if first.state in US_STATES else first.state,
+                places.state_url(first.state),
+            )
+        )
         if slug:
             trail.append(
                 (first.city, reverse("clinics:providers-city", args=[first.state.lower(), slug]))

@@ -35,6 +35,7 @@ from clinics.distance import (
     within,
 )
 from clinics.gazetteer import city_index, load_places, normalise_city, zip_centroid, zip_index
+from clinics.validators import state_label
 
 # Re-exported: the place tables and distance, so callers need only clinics.geo.
 __all__ = ["EARTH_RADIUS_MILES", "DistanceMiles", "bounding_box", "city_index", "load_places"]
@@ -223,7 +224,7 @@ def _resolve_city_state(text, city_state=None):
 
 def _a_state(text, state):
     """A state is no point to measure distance from: say so, and offer its biggest cities."""
-    name = gazetteer.state_name(state)
+    name = state_label(state)
     same_name = gazetteer.ambiguous_state(state)
     cities = [c.label for c in gazetteer.largest_cities(state)]
     examples = any_of(f'"{label}"' for label in cities[:2])

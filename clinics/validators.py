@@ -7,25 +7,75 @@ import uuid
 
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-# USPS codes for the 50 states, DC and the inhabited territories.
+# USPS codes for the 50 states, DC and the inhabited territories: the English names, which
+# input is read in; shown in the page's language with state_label() (issue 20).
 US_STATES = {
-    "AL": "Alabama", "AK": "Alaska", "AZ": "Arizona", "AR": "Arkansas", "CA": "California",
-    "CO": "Colorado", "CT": "Connecticut", "DE": "Delaware", "DC": "District of Columbia",
-    "FL": "Florida", "GA": "Georgia", "HI": "Hawaii", "ID": "Idaho", "IL": "Illinois",
-    "IN": "Indiana", "IA": "Iowa", "KS": "Kansas", "KY": "Kentucky", "LA": "Louisiana",
-    "ME": "Maine", "MD": "Maryland", "MA": "Massachusetts", "MI": "Michigan", "MN": "Minnesota",
-    "MS": "Mississippi", "MO": "Missouri", "MT": "Montana", "NE": "Nebraska", "NV": "Nevada",
-    "NH": "New Hampshire", "NJ": "New Jersey", "NM": "New Mexico", "NY": "New York",
-    "NC": "North Carolina", "ND": "North Dakota", "OH": "Ohio", "OK": "Oklahoma",
-    "OR": "Oregon", "PA": "Pennsylvania", "RI": "Rhode Island", "SC": "South Carolina",
-    "SD": "South Dakota", "TN": "Tennessee", "TX": "Texas", "UT": "Utah", "VT": "Vermont",
-    "VA": "Virginia", "WA": "Washington", "WV": "West Virginia", "WI": "Wisconsin",
-    "WY": "Wyoming", "PR": "Puerto Rico", "GU": "Guam", "VI": "U.S. Virgin Islands",
-    "AS": "American Samoa", "MP": "Northern Mariana Islands",
-}  # fmt: skip
+    "AL": gettext_noop("Alabama"),
+    "AK": gettext_noop("Alaska"),
+    "AZ": gettext_noop("Arizona"),
+    "AR": gettext_noop("Arkansas"),
+    "CA": gettext_noop("California"),
+    "CO": gettext_noop("Colorado"),
+    "CT": gettext_noop("Connecticut"),
+    "DE": gettext_noop("Delaware"),
+    "DC": gettext_noop("District of Columbia"),
+    "FL": gettext_noop("Florida"),
+    "GA": gettext_noop("Georgia"),
+    "HI": gettext_noop("Hawaii"),
+    "ID": gettext_noop("Idaho"),
+    "IL": gettext_noop("Illinois"),
+    "IN": gettext_noop("Indiana"),
+    "IA": gettext_noop("Iowa"),
+    "KS": gettext_noop("Kansas"),
+    "KY": gettext_noop("Kentucky"),
+    "LA": gettext_noop("Louisiana"),
+    "ME": gettext_noop("Maine"),
+    "MD": gettext_noop("Maryland"),
+    "MA": gettext_noop("Massachusetts"),
+    "MI": gettext_noop("Michigan"),
+    "MN": gettext_noop("Minnesota"),
+    "MS": gettext_noop("Mississippi"),
+    "MO": gettext_noop("Missouri"),
+    "MT": gettext_noop("Montana"),
+    "NE": gettext_noop("Nebraska"),
+    "NV": gettext_noop("Nevada"),
+    "NH": gettext_noop("New Hampshire"),
+    "NJ": gettext_noop("New Jersey"),
+    "NM": gettext_noop("New Mexico"),
+    "NY": gettext_noop("New York"),
+    "NC": gettext_noop("North Carolina"),
+    "ND": gettext_noop("North Dakota"),
+    "OH": gettext_noop("Ohio"),
+    "OK": gettext_noop("Oklahoma"),
+    "OR": gettext_noop("Oregon"),
+    "PA": gettext_noop("Pennsylvania"),
+    "RI": gettext_noop("Rhode Island"),
+    "SC": gettext_noop("South Carolina"),
+    "SD": gettext_noop("South Dakota"),
+    "TN": gettext_noop("Tennessee"),
+    "TX": gettext_noop("Texas"),
+    "UT": gettext_noop("Utah"),
+    "VT": gettext_noop("Vermont"),
+    "VA": gettext_noop("Virginia"),
+    "WA": gettext_noop("Washington"),
+    "WV": gettext_noop("West Virginia"),
+    "WI": gettext_noop("Wisconsin"),
+    "WY": gettext_noop("Wyoming"),
+    "PR": gettext_noop("Puerto Rico"),
+    "GU": gettext_noop("Guam"),
+    "VI": gettext_noop("U.S. Virgin Islands"),
+    "AS": gettext_noop("American Samoa"),
+    "MP": gettext_noop("Northern Mariana Islands"),
+}
+
+
+def state_label(code):
+    """A state's name as the page reads it: "South Carolina", "Carolina del Sur"."""
+    return gettext(US_STATES[code])
+
 
 # Numbers and ids people and programs send (issue 12.10): ASCII digits only, matched whole.
 # Python's int() also reads other scripts' digits ("٣", "３"), and `$` matches before a

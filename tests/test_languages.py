@@ -206,3 +206,11 @@ def test_a_spanish_form_explains_a_wrong_zip_in_spanish_and_the_import_in_englis
         parse_postal_code("ABCDE")
     with pytest.raises(ValueProblem, match="is not a US ZIP code"):
         parse_postal_code("ABCDE")
+
+
+def test_states_are_named_in_spanish_on_spanish_pages(client):
+    assert "Carolina del Sur" in client.get("/es/providers/").text
+    assert "South Carolina" in client.get("/providers/").text
+    assert ">Nueva York</option>" in client.get("/es/list-your-clinic/").text
+    LocationFactory(clinic=ClinicFactory())
+    assert "Proveedores de ketamina en Oregón" in client.get("/es/providers/or/").text

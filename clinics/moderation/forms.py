@@ -170,7 +170,7 @@ WEBSITE_MAX_LENGTH = Clinic._meta.get_field("website").max_length
 
 # States by name, as people look for them; the stored value is the USPS code.
 STATES_BY_NAME = [("", _("Choose a state"))] + sorted(
-    ((code, name) for code, name in US_STATES.items()), key=lambda item: item[1]
+    ((code, _(name)) for code, name in US_STATES.items()), key=lambda item: str(item[1])
 )
 
 

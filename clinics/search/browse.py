@@ -20,7 +20,7 @@ from clinics.search.facets import unfaceted_options
 from clinics.search.filters import LocationFilter
 from clinics.search.paging import page_url
 from clinics.search.results import describe_results
-from clinics.validators import US_STATES
+from clinics.validators import state_label
 
 # A browse page's place is its URL: these parameters of /search/ are the page's own.
 PLACE_PARAMETERS = ("near", "radius", "state", "serves")
@@ -58,11 +58,11 @@ def state_page(request, state):
         return redirect("clinics:providers-state", code.lower(), permanent=True)
     context = {
         "state_code": code,
-        "state_name": US_STATES[code],
-        "place_name": US_STATES[code],
+        "state_name": state_label(code),
+        "place_name": state_label(code),
         "cities": places.cities(code),
         "listings_version": caching.listings_version(),
-        "breadcrumbs": [*_breadcrumbs_to_states(), (US_STATES[code], None)],
+        "breadcrumbs": [*_breadcrumbs_to_states(), (state_label(code), None)],
     }
     return _browse(request, context, fixed={"state": code}, remote=code)
 
@@ -77,7 +77,7 @@ def city_page(request, state, city):
     near = f"{found.latitude:.4f},{found.longitude:.4f}"
     context = {
         "state_code": code,
-        "state_name": US_STATES[code],
+        "state_name": state_label(code),
         "city": found,
         "place_name": found.label,
         "city_near": f"{found.name}, {code}",
@@ -85,7 +85,7 @@ def city_page(request, state, city):
         "remote_count": _remote_count(code),
         "breadcrumbs": [
             *_breadcrumbs_to_states(),
-            (US_STATES[code], places.state_url(code)),
+            (state_label(code), places.state_url(code)),
             (found.name, None),
         ],
     }

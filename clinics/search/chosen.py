@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from clinics.geo import any_of
-from clinics.validators import US_STATES
+from clinics.validators import state_label
 
 # The repeatable filters, in the order the page names them, and the key of their options.
 OPTIONS = [
@@ -51,10 +51,10 @@ def chips(request, search, fixed=()):
         found.append(Chip(_("Name: “%(words)s”") % {"words": words}, _without(request, "q")))
     if state := cleaned.get("state"):
         found.append(
-            Chip(_("In %(state)s") % {"state": US_STATES[state]}, _without(request, "state"))
+            Chip(_("In %(state)s") % {"state": state_label(state)}, _without(request, "state"))
         )
     if state := cleaned.get("serves"):
-        label = _("Remote care for %(state)s") % {"state": US_STATES[state]}
+        label = _("Remote care for %(state)s") % {"state": state_label(state)}
         found.append(Chip(label, _without(request, "serves")))
     return found
 
@@ -83,9 +83,9 @@ def heading(search, count):
     if payers := cleaned.get("insurance"):
         words.append(_("taking %(payers)s") % {"payers": any_of(p.label for p in payers)})
     if state := cleaned.get("serves"):
-        words.append(_("with remote care for %(state)s") % {"state": US_STATES[state]})
+        words.append(_("with remote care for %(state)s") % {"state": state_label(state)})
     if state := cleaned.get("state"):
-        words.append(_("in %(state)s") % {"state": US_STATES[state]})
+        words.append(_("in %(state)s") % {"state": state_label(state)})
     if search.place and not cleaned.get("serves"):
         words.append(
             _("within %(miles)s miles of %(place)s")

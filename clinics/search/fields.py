@@ -13,7 +13,7 @@ from django.utils.translation import gettext, gettext_lazy, gettext_noop
 from django.utils.translation import gettext as _
 
 from clinics import caching, geo
-from clinics.validators import US_STATES, whole_number, yes_or_no
+from clinics.validators import US_STATES, state_label, whole_number, yes_or_no
 
 DEFAULT_RADIUS_MILES = 25
 MAX_RADIUS_MILES = 500
@@ -228,7 +228,7 @@ class SearchForm(forms.Form):
         a name (`choices`) is too long a list for a message: the page links to each."""
         message = error.message
         if error.state and "state" in self.fields:
-            name = US_STATES[error.state]
+            name = state_label(error.state)
             message += " " + _(
                 "To list every location in %(state)s, search with state=%(code)s."
             ) % {"state": name, "code": error.state}

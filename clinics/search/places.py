@@ -16,7 +16,7 @@ from django.utils.text import slugify
 
 from clinics import caching, gazetteer
 from clinics.models import Clinic, Location, Payer, TreatmentRoute
-from clinics.validators import US_STATES
+from clinics.validators import US_STATES, state_label
 
 CITY_RADIUS_MILES = 25
 COMMON_INSURANCE_SHOWN = 3
@@ -44,7 +44,7 @@ class BrowseState:
 
     @property
     def name(self):
-        return US_STATES[self.code]
+        return state_label(self.code)
 
     @property
     def url(self):
@@ -66,7 +66,7 @@ class BrowseCity:
 
     @property
     def state_name(self):
-        return US_STATES[self.state]
+        return state_label(self.state)
 
     @property
     def label(self):
