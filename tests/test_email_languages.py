@@ -159,7 +159,8 @@ def test_a_clinic_listed_from_a_spanish_page_gets_a_spanish_receipt(
 def test_a_moderator_on_a_spanish_page_writes_to_people_in_english(
     client, clinic, moderator, django_capture_on_commit_callbacks
 ):
-    """Whoever receives a decision: their language is not recorded, so the default one."""
+    """A decision is written in the language the request or report was sent in (English
+    here), not in the moderator's page's."""
     claim = ClaimRequest.objects.create(
         clinic=clinic, name="Dana", role="Gerente", work_email="dana@sol.example"
     )
@@ -201,3 +202,34 @@ def test_a_clinic_link_follows_the_language_after_one_in_the_other(clinic):
         assert clinic.get_absolute_url() == "/clinics/clinica-sol/"
     with translation.override("es"):
         assert clinic.get_absolute_url() == "/es/clinics/clinica-sol/"
+
+
+def test_decisions_reach_people_in_the_language_they_wrote_in(
+    client, clinic, moderator, django_capture_on_commit_callbacks
+):
+    """A report or a request sent from a Spanish page is answered in Spanish, even by a
+    moderator working on the English pages."""
+    post_report(client, "es", clinic, django_capture_on_commit_callbacks)
+    report = Report.objects.get()
+    assert report.language == "es"
+    claim = ClaimRequest.objects.create(
+        clinic=clinic, name="Dana", role="Gerente", work_email="dana@sol.example", language="es"
+    )
+    mail.outbox.clear()
+    client.force_login(moderator)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            url_in("en", "moderation:claim", claim.pk),
+            {"decision": "rejected", "reason": "No trabaja allí."},
+        )
+        client.post(
+            url_in("en", "moderation:report", report.pk),
+            {"action": "resolve", "reason": "Corregido."},
+        )
+
+    [decision] = sent_to("dana@sol.example")
+    assert decision.subject == "Su solicitud para administrar la ficha de Clínica Sol"
+    assert decision.extra_headers["Content-Language"] == "es"
+    [resolved] = sent_to("visitante@example.org")
+    assert resolved.subject == "Su aviso de error sobre Clínica Sol"
+    assert resolved.extra_headers["Content-Language"] == "es"

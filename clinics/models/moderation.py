@@ -23,6 +23,11 @@ class ModerationClaim(models.Model):
         help_text=_("The moderator working on this now."),
     )
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # The language of the page it was sent from: the sender's replies are written in it
+    # (issue 20).
+    language = models.CharField(
+        _("language"), max_length=8, default=settings.LANGUAGE_CODE, editable=False
+    )
 
     class Meta:
         abstract = True

@@ -4,7 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from clinics.mail import send_email, written_in
+from clinics.mail import email_language, send_email, written_in
 from clinics.models import ClaimRequest, StaffMembership
 from clinics.moderation.errors import ModerationError
 from clinics.moderation.notifications import notify_claim, what_you_can_do
@@ -18,7 +18,12 @@ def claim_request_submit(
     """A request to manage a listing (`with_listing`: sent with a new one, list your clinic);
     the receipt is in `language`, the one of the page it was sent from."""
     claim = ClaimRequest.objects.create(
-        clinic=clinic, name=name, role=role, work_email=work_email.strip().lower(), npi=npi
+        clinic=clinic,
+        name=name,
+        role=role,
+        work_email=work_email.strip().lower(),
+        npi=npi,
+        language=email_language(language),
     )
     notify_claim(claim, with_listing=with_listing, language=language)
     return claim
@@ -48,7 +53,8 @@ def claim_request_approve(*, claim, moderator, base_url="", notify=True):
     claim.claimed_by = None
     claim.save()
     if notify:
-        with written_in():
+        # In the language of the page the request was sent from.
+        with written_in(claim.language):
             name = claim.clinic.name
             send_email(
                 to=[claim.work_email],
@@ -56,6 +62,7 @@ def claim_request_approve(*, claim, moderator, base_url="", notify=True):
                 body=_("A moderator approved your request to manage %(name)s.") % {"name": name}
                 + "\n\n"
                 + what_you_can_do(claim.clinic, link),
+                language=claim.language,
             )
     return membership
 
@@ -73,11 +80,12 @@ def claim_request_reject(*, claim, moderator, reason):
     claim.decision_note = reason
     claim.claimed_by = None
     claim.save()
-    with written_in():
+    with written_in(claim.language):
         send_email(
             to=[claim.work_email],
             subject=_("Your request to manage %(name)s") % {"name": claim.clinic.name},
             body=_("A moderator could not approve your request.\n\nReason: %(reason)s")
             % {"reason": reason},
+            language=claim.language,
         )
     return claim

@@ -4,7 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from clinics.mail import send_email, written_in
+from clinics.mail import email_language, send_email, written_in
 from clinics.models import Report
 from clinics.moderation.errors import ModerationError
 from clinics.moderation.notifications import notify_report
@@ -14,7 +14,13 @@ from clinics.moderation.notifications import notify_report
 def report_submit(*, clinic, problem, details, email="", language=None):
     """A visitor's report: the moderators hear of it, the reporter gets a receipt (in
     `language`, the one of the page the report was sent from)."""
-    report = Report.objects.create(clinic=clinic, problem=problem, details=details, email=email)
+    report = Report.objects.create(
+        clinic=clinic,
+        problem=problem,
+        details=details,
+        email=email,
+        language=email_language(language),
+    )
     notify_report(report, language=language)
     return report
 
@@ -35,12 +41,13 @@ def report_resolve(*, report, moderator, note):
     report.claimed_at = None
     report.save()
     if report.email:
-        # The reporter's language is not recorded: the default one.
-        with written_in():
+        # In the language of the page the report was sent from.
+        with written_in(report.language):
             send_email(
                 to=[report.email],
                 subject=_("Your report about %(name)s") % {"name": report.clinic.name},
                 body=_("Thank you for your report. A moderator looked at it:\n\n%(note)s")
                 % {"note": note},
+                language=report.language,
             )
     return report

@@ -247,41 +247,53 @@ def _confirmed_by_clinic(clinic, facts, reviewer):
 
 
 def _announce_new_listing(clinic, reviewer, approve_claims):
-    with written_in():  # staff and claimants: their language is not recorded
-        _announce(clinic, reviewer, approve_claims)
-
-
-def _announce(clinic, reviewer, approve_claims):
     """A new listing is published; its sender's claim is decided in the same step (15.6).
 
     Each claimant approved now gets one email: the listing is live, and how to manage it
     (the password link). A claimant not approved yet hears the listing is live and that
     their request is still being checked; staff who added the listing hear it is live.
+    Claimants read it in the language of the page they wrote from; staff in the default one.
     """
-    live = _(
-        "A moderator approved the listing of %(name)s: patients can now find it at %(url)s."
-    ) % {"name": clinic.name, "url": absolute_url(clinic.get_absolute_url())}
-    published = _("%(name)s is published") % {"name": clinic.name}
     staff = list(
         clinic.staff_memberships.exclude(user__email="").values_list("user__email", flat=True)
     )
-    send_email(to=staff, subject=published, body=live)
+    with written_in():
+        send_email(to=staff, subject=_published(clinic), body=_live(clinic))
     chosen = {str(pk) for pk in approve_claims or ()}
     for claim in clinic.claim_requests.filter(status=ClaimRequest.Status.PENDING):
         if str(claim.pk) not in chosen:
-            still = _(
-                "Your request to manage it is still being checked; we will email you when it "
-                "is decided."
-            )
-            send_email(to=[claim.work_email], subject=published, body=f"{live}\n\n{still}")
+            with written_in(claim.language):
+                still = _(
+                    "Your request to manage it is still being checked; we will email you when "
+                    "it is decided."
+                )
+                send_email(
+                    to=[claim.work_email],
+                    subject=_published(clinic),
+                    body=f"{_live(clinic)}\n\n{still}",
+                    language=claim.language,
+                )
             continue
         user = claim_request_approve(claim=claim, moderator=reviewer, notify=False).user
         link = "" if user.has_usable_password() else password_setting_link(user)
-        send_email(
-            to=[claim.work_email],
-            subject=_("%(name)s is published, and you can now manage it") % {"name": clinic.name},
-            body=f"{live}\n\n{what_you_can_do(clinic, link)}",
-        )
+        with written_in(claim.language):
+            send_email(
+                to=[claim.work_email],
+                subject=_("%(name)s is published, and you can now manage it")
+                % {"name": clinic.name},
+                body=f"{_live(clinic)}\n\n{what_you_can_do(clinic, link)}",
+                language=claim.language,
+            )
+
+
+def _published(clinic):
+    return _("%(name)s is published") % {"name": clinic.name}
+
+
+def _live(clinic):
+    return _(
+        "A moderator approved the listing of %(name)s: patients can now find it at %(url)s."
+    ) % {"name": clinic.name, "url": absolute_url(clinic.get_absolute_url())}
 
 
 @transaction.atomic
