@@ -47,12 +47,14 @@ class ReportAdmin(admin.ModelAdmin):
         "problem",
         "details",
         "email",
-        "created_at",
+        ("created_at", "language"),
         ("claimed_by", "claimed_at"),
         ("resolved_by", "resolved_at"),
         "resolution_note",
     ]
-    readonly_fields = ["created_at", "claimed_by", "claimed_at", "resolved_by", "resolved_at"]
+    readonly_fields = [
+        *("created_at", "language", "claimed_by", "claimed_at", "resolved_by", "resolved_at"),
+    ]
 
 
 @admin.register(ClaimRequest)
@@ -69,9 +71,11 @@ class ClaimRequestAdmin(admin.ModelAdmin):
         "work_email",
         "npi",
         "status",
-        "created_at",
+        ("created_at", "language"),
         ("claimed_by", "claimed_at"),
         ("decided_by", "decided_at"),
         "decision_note",
     ]
-    readonly_fields = ["created_at", "claimed_by", "claimed_at", "decided_by", "decided_at"]
+    readonly_fields = [
+        *("created_at", "language", "claimed_by", "claimed_at", "decided_by", "decided_at"),
+    ]
