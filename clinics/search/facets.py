@@ -2,7 +2,9 @@
 
 from dataclasses import dataclass
 
+from django.core.exceptions import EmptyResultSet
 from django.db.models import Count, Q, Value
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy
 
 from clinics import caching
@@ -107,27 +109,33 @@ def counted_rows(search):
     return "clinic" if search.form.cleaned_data.get("serves") else "id"
 
 
-def added_results(search, name, matching):
+def added_results(search, name, matching, compiled):
     """The query of the results each option of `name` (a group with a link table) would add
     to the search: the matching results (`matching`: the search without the group's filter)
     the group's current choices do not match, counted per option as rows (name, option id,
-    count).
+    count); None when no result can be added (no row can match).
 
     The counts start from the search's candidates: the links (location, option) of the
     matching locations, found through the links' location index, grouped by option. Counting
     every option over the whole link table, filtered by the search, cost a scan of the table
     per group (55-145 ms each at 100k locations, issue 16); this costs what the circle holds.
+    `compiled` ({queryset: its ids' SQL}) compiles a set shared by several groups once.
     """
     through, column = LINKS[name]
     values = search.form.cleaned_data
-    outside = matching.order_by()
+    outside = matching
     if chosen := values.get(name):
+        outside = outside.order_by()
         current = rules.GROUP_RULES[name](chosen, values)
         if counted_rows(search) == "clinic":  # a clinic with a matching location is a result
             outside = outside.exclude(clinic__in=outside.filter(current).values("clinic"))
         else:
             outside = outside.exclude(current)
-    links = through.objects.filter(location__in=outside.values("id"))
+    if outside not in compiled:
+        compiled[outside] = ids_sql(outside)
+    if (ids := compiled[outside]) is None:
+        return None
+    links = through.objects.filter(location__in=ids)
     if name == "insurance" and (routes := values.get("route")):
         links = links.filter(covering_q(routes))  # in network for a chosen route
     rows = "location" if counted_rows(search) == "id" else "location__clinic"
@@ -137,6 +145,18 @@ def added_results(search, name, matching):
         .annotate(count=Count(rows, distinct=True))
         .order_by()
     )
+
+
+def ids_sql(locations):
+    """The SQL of the ids of `locations`, compiled once to be the subquery of several
+    queries (resolving a queryset as a subquery copies and recompiles it every time: most
+    of the facets' Python at 100k, issue 16); None when no row can match."""
+    query = locations.order_by().values("id").query
+    try:
+        sql, params = query.get_compiler(using=locations.db).as_sql()
+    except EmptyResultSet:
+        return None
+    return RawSQL(sql, params)
 
 
 def count_linked(search):
@@ -157,9 +177,13 @@ def count_linked(search):
             return shared
         return search.filter_queryset(search.queryset.all(), skip={name}, per_clinic=False)
 
-    first, *others = (added_results(search, name, matching(name)) for name in LINKS)
+    compiled = {}
+    queries = [added_results(search, name, matching(name), compiled) for name in LINKS]
     added = {name: {} for name in LINKS}
-    for name, option, count in first.union(*others, all=True):
+    first, *others = [query for query in queries if query is not None] or [None]
+    if first is None:
+        return added
+    for name, option, count in first.union(*others, all=True) if others else first:
         added[name][option] = count
     return added
 
