@@ -21,11 +21,19 @@ class Alternate:
     current: bool
 
 
+def in_language(path, code):
+    """A path of this site (query kept) in language `code`: "/es/search/?near=97205" for
+    "/search/?near=97205"; unchanged when it is no page of both languages. The path is read in
+    the language of its own address, whatever language is active."""
+    with translation.override(translation.get_language_from_path(path) or settings.LANGUAGE_CODE):
+        return translate_url(path, code)
+
+
 def alternates(request):
     """This page in every language, [Alternate], the current one marked; [] for a page that
     exists in one language only (the APIs, the admin, an address that is not a page)."""
     full_path = request.get_full_path()
-    paths = {code: translate_url(full_path, code) for code, _ in settings.LANGUAGES}
+    paths = {code: in_language(full_path, code) for code, _ in settings.LANGUAGES}
     if len(set(paths.values())) < len(paths):
         return []
     current = translation.get_language()
@@ -34,7 +42,7 @@ def alternates(request):
             code=code,
             name=name,
             path=paths[code],
-            url=absolute_url(translate_url(request.path, code)),
+            url=absolute_url(in_language(request.path, code)),
             current=code == current,
         )
         for code, name in settings.LANGUAGES

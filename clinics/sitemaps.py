@@ -7,9 +7,10 @@ from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
 from django.db.models.functions import Coalesce, Greatest
-from django.urls import reverse, translate_url
+from django.urls import reverse
 from django.utils import translation
 
+from clinics import languages
 from clinics.models import Clinic, Condition, TreatmentRoute
 from clinics.search import places
 
@@ -106,7 +107,7 @@ class PlaceSitemap(PublicSitemap):
 
     def location(self, url):
         # Sitemap.i18n calls this with each language active.
-        return translate_url(url, translation.get_language())
+        return languages.in_language(url, translation.get_language())
 
 
 SITEMAPS = {

@@ -6,8 +6,7 @@ Views parse input, call a queryset or a domain function, and render.
 from django.conf import settings
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.urls import reverse, translate_url
-from django.utils import translation
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
@@ -108,10 +107,7 @@ def switch_language(request, code):
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ) or not target.startswith("/"):
         target = "/"
-    # translate_url reads `target` in the language of its own address.
-    with translation.override(translation.get_language_from_path(target) or settings.LANGUAGE_CODE):
-        target = translate_url(target, code)
-    response = HttpResponseRedirect(target)
+    response = HttpResponseRedirect(languages.in_language(target, code))
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,
         code,

@@ -6,7 +6,6 @@ import uuid
 
 from django.conf import settings
 from django.http import HttpResponseRedirect
-from django.urls import translate_url
 from django.utils import translation
 
 from clinics import languages
@@ -97,7 +96,7 @@ class PreferredLanguageMiddleware:
             wanted = languages.preferred(request)
             if wanted != settings.LANGUAGE_CODE:
                 full_path = request.get_full_path()
-                target = translate_url(full_path, wanted)
+                target = languages.in_language(full_path, wanted)
                 if target != full_path:
                     response = HttpResponseRedirect(target)
                     response["Vary"] = "Accept-Language, Cookie"

@@ -9,6 +9,8 @@ clinics/reference_text.py lists them for makemessages, and a test keeps it in st
 data. Language names come from the Unicode CLDR (Babel) instead of 184 catalogue entries.
 """
 
+import functools
+
 from babel import Locale, UnknownLocaleError
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -202,10 +204,7 @@ class Language(models.Model):
         active = translation.get_language() or "en"
         if active == "en":
             return self.name
-        try:
-            local = Locale.parse(active).languages.get(self.code)
-        except (ValueError, UnknownLocaleError):
-            local = None
+        local = _cldr_language_names(active).get(self.code)
         return local[:1].upper() + local[1:] if local else self.name
 
     def display_order(self):
@@ -219,3 +218,12 @@ class ProfessionalBody(ReferenceData):
 
     class Meta(ReferenceData.Meta):
         verbose_name_plural = _("professional bodies")
+
+
+@functools.lru_cache(maxsize=8)
+def _cldr_language_names(language):
+    """{ISO 639-1 code: name} in `language`, from the CLDR (parsed once per language)."""
+    try:
+        return dict(Locale.parse(language).languages)
+    except (ValueError, UnknownLocaleError):
+        return {}
